@@ -1,0 +1,24 @@
+/** Why a device command did not succeed. Every driver throws only DeviceError. */
+export type DeviceErrorKind =
+  | 'timeout' // no (complete) answer within the command's timeout
+  | 'device' // the instrument answered with its own error code (code holds it verbatim)
+  | 'protocol' // an answer that violates the wire protocol (garbled, bad CRC, unexpected frame)
+  | 'disconnected' // port closed, socket lost, broker gone, device offline
+  | 'refused'; // a precondition (permissive, limit, safety envelope) failed before anything was sent
+
+export class DeviceError extends Error {
+  constructor(
+    readonly kind: DeviceErrorKind,
+    readonly deviceId: string,
+    message: string,
+    /** The device's own error code (e.g. "A?S", "-08", "ES", "g"), when kind is 'device'. */
+    readonly code?: string,
+  ) {
+    super(`${deviceId}: ${message}`);
+    this.name = 'DeviceError';
+  }
+}
+
+export function isDeviceError(e: unknown, kind?: DeviceErrorKind): e is DeviceError {
+  return e instanceof DeviceError && (kind === undefined || e.kind === kind);
+}
