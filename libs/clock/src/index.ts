@@ -1,0 +1,1 @@
+export { type LabClock, ScaledClock, realClock } from './lab-clock';

@@ -1,0 +1,26 @@
+import { ScaledClock } from './lab-clock';
+
+describe('ScaledClock', () => {
+  it('advances lab time speed times faster than real time', async () => {
+    const clock = new ScaledClock(1000, 0);
+    await new Promise((r) => setTimeout(r, 20));
+    // 20 real ms at 1000x is 20 lab seconds; generous bounds because timers only promise "at least".
+    expect(clock.now()).toBeGreaterThanOrEqual(19_000);
+    expect(clock.now()).toBeLessThan(2_000_000);
+  });
+
+  it('sleeps lab durations in scaled real time and can be aborted', async () => {
+    const clock = new ScaledClock(3600);
+    const t0 = clock.now();
+    await clock.sleep(3600_000); // one lab hour = one real second / 1000
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(3600_000);
+    const ac = new AbortController();
+    const pending = clock.sleep(3600_000 * 1000, ac.signal);
+    ac.abort(new Error('stop'));
+    await expect(pending).rejects.toThrow('stop');
+  });
+
+  it('refuses a non-positive speed', () => {
+    expect(() => new ScaledClock(0)).toThrow(RangeError);
+  });
+});

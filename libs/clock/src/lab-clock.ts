@@ -1,0 +1,58 @@
+/**
+ * Lab time: what the instruments and the chemistry experience. In a real lab it is wall time;
+ * in the virtual lab it runs `speed` times faster so a ten-hour protocol takes seconds.
+ * Durations are measured on a monotonic clock (performance.now), never Date.now deltas.
+ */
+export interface LabClock {
+  /** Speed-up factor: lab milliseconds per real millisecond. */
+  readonly speed: number;
+  /** Lab time, ms since the Unix epoch. */
+  now(): number;
+  /** Waits `labMs` of lab time; rejects with the signal's reason when aborted. */
+  sleep(labMs: number, signal?: AbortSignal): Promise<void>;
+  /** Real milliseconds that `labMs` of lab time take. */
+  toRealMs(labMs: number): number;
+}
+
+export class ScaledClock implements LabClock {
+  private readonly realStart = performance.now();
+  private readonly labStart: number;
+
+  constructor(
+    readonly speed = 1,
+    /** Lab time at construction; defaults to the wall clock so lab dates look real. */
+    labEpochMs: number = Date.now(),
+  ) {
+    if (!(speed > 0)) throw new RangeError(`clock speed must be positive, got ${speed}`);
+    this.labStart = labEpochMs;
+  }
+
+  now(): number {
+    return this.labStart + (performance.now() - this.realStart) * this.speed;
+  }
+
+  toRealMs(labMs: number): number {
+    return labMs / this.speed;
+  }
+
+  sleep(labMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason as Error);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal!.reason as Error);
+      };
+      const timer = setTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        Math.max(0, this.toRealMs(labMs)),
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+/** The wall clock (speed 1). */
+export const realClock: LabClock = new ScaledClock(1);
