@@ -1,0 +1,68 @@
+import type { LabClock } from '@graftlab/clock';
+import type { Rng } from '@graftlab/grafting-model';
+
+/** A film or fabric sample as a physical object in the virtual lab. */
+export interface WorldSample {
+  readonly id: string;
+  readonly basePolymer: string;
+  readonly thicknessUm: number;
+  /** Dry mass of the base film, g. */
+  readonly initialMassG: number;
+  location: string;
+  /** Dose absorbed so far, kGy, and when the last irradiation ended (lab ms). */
+  doseKGy: number;
+  irradiatedAt?: number;
+  /** Grafted mass, solvent/liquid held by the sample, g. */
+  graftedMassG: number;
+  liquidMassG: number;
+  /** Set when the film ruptured or was damaged; it still weighs something. */
+  failedReason?: string;
+}
+
+/** What is in a reagent reservoir or syringe: set by the (virtual) operator when filling. */
+export interface ReagentCharge {
+  readonly reagent: string;
+  readonly monomer: string;
+  readonly concentrationWtPct: number;
+  readonly medium: string;
+}
+
+/**
+ * The shared physical state the twins act on: sample masses and locations, dose, heat, gas, the grafting reaction.
+ * Twins call these methods when their wire protocol says something physical happened; the world advances on the lab clock.
+ */
+export interface LabWorld {
+  readonly clock: LabClock;
+  readonly rng: Rng;
+
+  // Samples and locations (robot, operator).
+  sample(id: string): WorldSample | undefined;
+  /** Puts a new film at a location (an operator loading it). */
+  loadSample(spec: { id: string; basePolymer: string; thicknessUm: number; nominalMassG: number; location: string }): WorldSample;
+  moveSample(id: string, to: string): void;
+  samplesAt(location: string): WorldSample[];
+
+  // Balance: true mass on a balance's pan location, g (the twin adds noise and settling).
+  massOnBalance(balanceDeviceId: string): number;
+
+  // Irradiation: the facility source and a shutter in front of the irradiation positions.
+  setSourceExposed(irradiatorDeviceId: string, exposed: boolean): void;
+  sourceExposed(irradiatorDeviceId: string): boolean;
+  /** A shutter was open for openMs (lab) ending now: samples at the positions it serves absorb dose if the source was up. */
+  recordExposure(shutterDeviceId: string, openMs: number): void;
+  doorClosed(irradiatorDeviceId: string): boolean;
+  setDoorClosed(irradiatorDeviceId: string, closed: boolean): void;
+
+  // Reactor stations: dispensing, temperature, gas, oxygen.
+  chargeReagent(dispenserDeviceId: string, charge: ReagentCharge): void;
+  recordDispense(dispenserDeviceId: string, volumeMl: number): void;
+  setBathSetpoint(bathDeviceId: string, celsius: number): void;
+  setBathRunning(bathDeviceId: string, running: boolean): void;
+  bathTemperature(bathDeviceId: string): number;
+  bathSetpoint(bathDeviceId: string): number;
+  setGasFlow(mfcDeviceId: string, sccm: number): void;
+  gasFlow(mfcDeviceId: string): number;
+  o2Ppm(o2SensorDeviceId: string): number;
+  /** Liquid drained from a station's vessel (grafting stops for samples in it). */
+  drainVessel(location: string): void;
+}
