@@ -40,7 +40,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   return Object.freeze({
     http: { port: e.PORT, host: e.HOST },
     redis: { url: e.REDIS_URL },
-    mqtt: { url: e.MQTT_URL, username: e.MQTT_USERNAME, password: e.MQTT_PASSWORD },
+    mqtt: {
+      url: e.MQTT_URL,
+      username: e.MQTT_USERNAME,
+      password: e.MQTT_PASSWORD,
+      protocolVersion: Number(e.MQTT_PROTOCOL_VERSION) as 4 | 5,
+    },
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
     lab: { inventoryPath: e.LAB_INVENTORY, id: e.LAB_ID },
     auth: { bootstrapToken: e.GRAFTLAB_BOOTSTRAP_TOKEN },
@@ -72,6 +77,7 @@ export function configToEnv(config: AppConfig): Record<string, string> {
     MQTT_URL: config.mqtt.url,
     MQTT_USERNAME: config.mqtt.username,
     MQTT_PASSWORD: config.mqtt.password,
+    MQTT_PROTOCOL_VERSION: String(config.mqtt.protocolVersion),
     DATABASE_URL: config.database.url,
     DATA_DIR: config.database.dataDir,
     LAB_INVENTORY: config.lab.inventoryPath,

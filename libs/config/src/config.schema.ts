@@ -10,6 +10,7 @@ export const ENV_DOCS: Record<string, { default: string; meaning: string }> = {
   },
   MQTT_URL: { default: '(unset: embedded broker)', meaning: 'MQTT 5 broker, e.g. mqtt://127.0.0.1:1883' },
   MQTT_USERNAME: { default: '(none)', meaning: 'broker user of this process' },
+  MQTT_PROTOCOL_VERSION: { default: '5', meaning: '5 (MQTT 5) or 4 (MQTT 3.1.1 brokers such as aedes)' },
   MQTT_PASSWORD: { default: '(none)', meaning: 'broker password of this process' },
   DATABASE_URL: { default: '(unset: PGlite under DATA_DIR)', meaning: 'PostgreSQL for the MI database' },
   DATA_DIR: { default: './data', meaning: 'where embedded PGlite keeps its files' },
@@ -75,6 +76,9 @@ export const envSchema = z.object({
   REDIS_URL: url(['redis', 'rediss'], 'redis://127.0.0.1:6379'),
   MQTT_URL: url(['mqtt', 'mqtts', 'tcp', 'ws', 'wss'], 'mqtt://127.0.0.1:1883'),
   MQTT_USERNAME: z.string().optional(),
+  MQTT_PROTOCOL_VERSION: z
+    .enum(['4', '5'], { message: 'expected 5 (MQTT 5) or 4 (MQTT 3.1.1)' })
+    .default('5'),
   MQTT_PASSWORD: z.string().optional(),
   DATABASE_URL: url(['postgres', 'postgresql'], 'postgres://user@127.0.0.1:5432/graftlab'),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -98,3 +102,10 @@ export const envSchema = z.object({
 });
 
 export type EnvInput = z.input<typeof envSchema>;
+
+/** Variables each deployed process needs when no supervisor provides them (docker-compose, systemd units). */
+export const REQUIRED_BY_APP: Record<'api' | 'worker' | 'virtual-lab', readonly string[]> = {
+  api: ['REDIS_URL', 'MQTT_URL', 'DATABASE_URL', 'LAB_INVENTORY', 'PORT'],
+  worker: ['REDIS_URL', 'MQTT_URL', 'DATABASE_URL', 'LAB_INVENTORY', 'GRAFTLAB_CLOCK_SPEED'],
+  'virtual-lab': ['MQTT_URL', 'LAB_INVENTORY', 'GRAFTLAB_CLOCK_SPEED'],
+};

@@ -5,7 +5,12 @@ export interface AppConfig {
   readonly http: { readonly port: number; readonly host: string };
   /** Unset means "start a private one" (only the stack supervisor does that). */
   readonly redis: { readonly url?: string };
-  readonly mqtt: { readonly url?: string; readonly username?: string; readonly password?: string };
+  readonly mqtt: {
+    readonly url?: string;
+    readonly username?: string;
+    readonly password?: string;
+    readonly protocolVersion: 4 | 5;
+  };
   readonly database: { readonly url?: string; readonly dataDir: string };
   readonly lab: { readonly inventoryPath: string; readonly id?: string };
   readonly auth: { readonly bootstrapToken?: string };
