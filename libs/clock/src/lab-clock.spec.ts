@@ -2,11 +2,21 @@ import { ScaledClock } from './lab-clock';
 
 describe('ScaledClock', () => {
   it('advances lab time speed times faster than real time', async () => {
-    const clock = new ScaledClock(1000, 0);
+    const clock = new ScaledClock(1000);
+    const t0 = clock.now();
     await new Promise((r) => setTimeout(r, 20));
     // 20 real ms at 1000x is 20 lab seconds; generous bounds because timers only promise "at least".
-    expect(clock.now()).toBeGreaterThanOrEqual(19_000);
-    expect(clock.now()).toBeLessThan(2_000_000);
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(19_000);
+    expect(clock.now() - t0).toBeLessThan(2_000_000);
+  });
+
+  it('agrees across instances that share an origin', () => {
+    const origin = Date.now() - 1000;
+    const a = new ScaledClock(3600, origin);
+    const b = new ScaledClock(3600, origin);
+    // One real second after the origin is one lab hour after it, for both.
+    expect(Math.abs(a.now() - b.now())).toBeLessThan(3600 * 50);
+    expect(a.now() - origin).toBeGreaterThan(3_500_000);
   });
 
   it('sleeps lab durations in scaled real time and can be aborted', async () => {

@@ -14,21 +14,23 @@ export interface LabClock {
   toRealMs(labMs: number): number;
 }
 
+/**
+ * Lab time = origin + (wall time − origin) × speed, read from the monotonic performance clock.
+ * Processes that share the origin (the stack supervisor hands its own start time to every child)
+ * agree on lab time, so a twin's timestamps and the engine's line up.
+ */
 export class ScaledClock implements LabClock {
-  private readonly realStart = performance.now();
-  private readonly labStart: number;
-
   constructor(
     readonly speed = 1,
-    /** Lab time at construction; defaults to the wall clock so lab dates look real. */
-    labEpochMs: number = Date.now(),
+    /** Wall-clock instant (ms since the epoch) at which lab time equals wall time. */
+    readonly originMs: number = performance.timeOrigin + performance.now(),
   ) {
     if (!(speed > 0)) throw new RangeError(`clock speed must be positive, got ${speed}`);
-    this.labStart = labEpochMs;
   }
 
   now(): number {
-    return this.labStart + (performance.now() - this.realStart) * this.speed;
+    const wall = performance.timeOrigin + performance.now();
+    return this.originMs + (wall - this.originMs) * this.speed;
   }
 
   toRealMs(labMs: number): number {

@@ -54,7 +54,11 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
       stations: e.GRAFTLAB_STATIONS,
       shutdownTimeoutMs: e.GRAFTLAB_SHUTDOWN_TIMEOUT_MS,
     },
-    virtualLab: { clockSpeed: e.GRAFTLAB_CLOCK_SPEED, seed: e.GRAFTLAB_SEED },
+    virtualLab: {
+      clockSpeed: e.GRAFTLAB_CLOCK_SPEED,
+      seed: e.GRAFTLAB_SEED,
+      clockOriginMs: e.GRAFTLAB_CLOCK_ORIGIN,
+    },
     embedded: (e.GRAFTLAB_EMBEDDED ?? []) as EmbeddedService[],
     logLevel: e.LOG_LEVEL,
   });
@@ -86,6 +90,8 @@ export function configToEnv(config: AppConfig): Record<string, string> {
     GRAFTLAB_STATIONS: config.worker.stations?.join(','),
     GRAFTLAB_CLOCK_SPEED: String(config.virtualLab.clockSpeed),
     GRAFTLAB_SEED: String(config.virtualLab.seed),
+    GRAFTLAB_CLOCK_ORIGIN:
+      config.virtualLab.clockOriginMs === undefined ? undefined : String(config.virtualLab.clockOriginMs),
     GRAFTLAB_SHUTDOWN_TIMEOUT_MS: String(config.worker.shutdownTimeoutMs),
     GRAFTLAB_EMBEDDED: config.embedded.length ? config.embedded.join(',') : undefined,
     LOG_LEVEL: config.logLevel,

@@ -27,6 +27,10 @@ export const ENV_DOCS: Record<string, { default: string; meaning: string }> = {
     meaning: 'virtual-lab clock speed-up (3600 = one simulated hour per second)',
   },
   GRAFTLAB_SEED: { default: '1', meaning: 'seed of the virtual lab' },
+  GRAFTLAB_CLOCK_ORIGIN: {
+    default: '(process start)',
+    meaning: 'wall-clock ms at which lab time equals wall time; shared by the stack',
+  },
   GRAFTLAB_SHUTDOWN_TIMEOUT_MS: { default: '10000', meaning: 'bounded wait for a clean shutdown' },
   LOG_LEVEL: { default: 'info', meaning: 'fatal, error, warn, info, debug or trace' },
 };
@@ -92,6 +96,7 @@ export const envSchema = z.object({
   GRAFTLAB_WORKER_ID: z.string().min(1).optional(),
   GRAFTLAB_CLOCK_SPEED: positiveNumber('a positive number (1 = real time)').default(1),
   GRAFTLAB_SEED: int(0, 2 ** 31 - 1, 'a non-negative integer').default(1),
+  GRAFTLAB_CLOCK_ORIGIN: int(0, 8.64e15, 'milliseconds since the Unix epoch').optional(),
   GRAFTLAB_SHUTDOWN_TIMEOUT_MS: int(100, 600000, 'milliseconds between 100 and 600000').default(10000),
   GRAFTLAB_EMBEDDED: list
     .refine((v) => v.every((x) => (EMBEDDABLE as readonly string[]).includes(x)), {

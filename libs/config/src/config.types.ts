@@ -19,7 +19,11 @@ export interface AppConfig {
     readonly stations?: readonly string[];
     readonly shutdownTimeoutMs: number;
   };
-  readonly virtualLab: { readonly clockSpeed: number; readonly seed: number };
+  readonly virtualLab: {
+    readonly clockSpeed: number;
+    readonly seed: number;
+    readonly clockOriginMs?: number;
+  };
   /** Which services the stack supervisor started in-process or privately, for /health. */
   readonly embedded: readonly EmbeddedService[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

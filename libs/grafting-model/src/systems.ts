@@ -58,6 +58,7 @@ const key = (basePolymer: string, monomer: string) => `${basePolymer.toLowerCase
 
 const SYSTEMS = new Map<string, KineticParams>([
   [key('PE/PP nonwoven', 'GMA'), GMA_EMULSION_ON_PE],
+  [key('PE/PP', 'GMA'), GMA_EMULSION_ON_PE],
   [key('PE', 'GMA'), GMA_EMULSION_ON_PE],
   [key('PP', 'GMA'), { ...GMA_EMULSION_ON_PE, k: 150 }],
   [key('ETFE', 'styrene'), STYRENE_ON_ETFE],

@@ -1,3 +1,6 @@
 export { DATABASE, REDIS, INVENTORY } from './tokens';
-export { redisOptions } from './redis-options';
+export { redisOptions, bullConnection } from './redis-options';
 export { RuntimeModule } from './runtime.module';
+export { KEYS } from './redis-keys';
+export { RedisRunControl } from './run-control.redis';
+export { PromptBoard, type PendingPrompt } from './operator-prompts.redis';

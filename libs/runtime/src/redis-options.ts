@@ -1,4 +1,5 @@
 import type { RedisOptions } from 'ioredis';
+import type { ConnectionOptions } from 'bullmq';
 
 /**
  * ioredis options from a redis:// URL. Workers wait out Redis outages (maxRetriesPerRequest null, BullMQ's rule);
@@ -17,4 +18,10 @@ export function redisOptions(url: string, role: 'worker' | 'producer'): RedisOpt
     enableOfflineQueue: role === 'worker',
     retryStrategy: (times: number) => Math.min(200 * 2 ** Math.min(times, 6), 5000),
   };
+}
+
+/** The same options for BullMQ (its connection type is declared apart from ioredis's). */
+export function bullConnection(url: string, role: 'worker' | 'producer'): ConnectionOptions {
+  const { retryStrategy, ...rest } = redisOptions(url, role);
+  return { ...rest, retryStrategy: (times: number) => retryStrategy?.(times) ?? null };
 }

@@ -43,7 +43,14 @@ const READY_TIMEOUT_MS = 60_000;
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = options.log ?? (() => undefined);
   const infra = await resolveInfrastructure(options.config, log);
-  const config = infra.config;
+  // Every child measures lab time from the same origin, so the twins' clock and the engine's agree.
+  const config = {
+    ...infra.config,
+    virtualLab: {
+      ...infra.config.virtualLab,
+      clockOriginMs: infra.config.virtualLab.clockOriginMs ?? Math.floor(Date.now()),
+    },
+  };
   const baseEnv = { ...inheritedEnv(), ...configToEnv(config) } as Record<string, string>;
   const children: Child[] = [];
   let stopping = false;

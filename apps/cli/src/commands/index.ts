@@ -1,4 +1,19 @@
 import type { Command } from 'commander';
+import { registerDevicesCommand } from './devices.command';
+import { registerVirtualLabCommand } from './virtual-lab.command';
+import { registerSuggestCommand } from './suggest.command';
+import { registerValidateCommand } from './validate.command';
+import { registerPlanCommand } from './plan.command';
+import { registerExportCommand } from './export.command';
+import { registerImportCommand } from './import.command';
 
 /** Each command module exports a register function; add yours to this list (one line each). */
-export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [];
+export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [
+  registerSuggestCommand,
+  registerValidateCommand,
+  registerPlanCommand,
+  registerDevicesCommand,
+  registerVirtualLabCommand,
+  registerExportCommand,
+  registerImportCommand,
+];

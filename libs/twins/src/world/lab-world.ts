@@ -38,7 +38,13 @@ export interface LabWorld {
   // Samples and locations (robot, operator).
   sample(id: string): WorldSample | undefined;
   /** Puts a new film at a location (an operator loading it). */
-  loadSample(spec: { id: string; basePolymer: string; thicknessUm: number; nominalMassG: number; location: string }): WorldSample;
+  loadSample(spec: {
+    id: string;
+    basePolymer: string;
+    thicknessUm: number;
+    nominalMassG: number;
+    location: string;
+  }): WorldSample;
   moveSample(id: string, to: string): void;
   samplesAt(location: string): WorldSample[];
 

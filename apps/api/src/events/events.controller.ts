@@ -1,0 +1,41 @@
+import { Controller, Inject, type MessageEvent, type OnModuleDestroy, Sse } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Redis } from 'ioredis';
+import { Observable, Subject } from 'rxjs';
+import { KEYS, REDIS } from '@graftlab/runtime';
+
+/**
+ * /api/events: server-sent events of device status, telemetry, prompts, e-stops and run changes. One Redis
+ * subscription per API process fans out to every connected page.
+ */
+@ApiTags('events')
+@Controller('api/events')
+export class EventsController implements OnModuleDestroy {
+  private readonly events = new Subject<MessageEvent>();
+  private subscriber?: Redis;
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  private async ensureSubscribed(): Promise<void> {
+    if (this.subscriber) return;
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const data = JSON.parse(message) as { type?: string };
+      this.events.next({ type: data.type ?? 'message', data });
+    });
+    await this.subscriber.subscribe(KEYS.events);
+  }
+
+  @Sse()
+  @ApiOperation({ summary: 'Live events (text/event-stream): device, telemetry, prompt, estop, run' })
+  stream(): Observable<MessageEvent> {
+    void this.ensureSubscribed();
+    return this.events.asObservable();
+  }
+
+  onModuleDestroy(): void {
+    this.subscriber?.disconnect();
+    this.events.complete();
+  }
+}

@@ -1,0 +1,107 @@
+import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Inventory } from '@graftlab/inventory';
+import { INVENTORY, KEYS, PromptBoard, REDIS } from '@graftlab/runtime';
+import { parseBody } from '../common/body';
+import { RunsService } from '../runs/runs.service';
+
+const estopSchema = z.object({ reason: z.string().max(1000).optional() }).strict();
+const ackSchema = z
+  .object({
+    by: z.string().min(1).max(200).optional(),
+    note: z.string().max(2000).optional(),
+    value: z.number().optional(),
+  })
+  .strict();
+
+/** The lab at a glance: devices, stations, operator prompts, and the e-stop. The API reads; workers act. */
+@ApiTags('lab')
+@Controller('api')
+export class LabController {
+  private readonly prompts: PromptBoard;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(INVENTORY) private readonly inventory: Inventory,
+    private readonly runs: RunsService,
+  ) {
+    this.prompts = new PromptBoard(redis);
+  }
+
+  @Post('estop')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'E-stop: every device of the lab to its safe state at once; running runs abort' })
+  async estop(@Body() body: unknown) {
+    const b = parseBody(estopSchema, body ?? {});
+    return this.runs.estop(b.reason ?? 'e-stop');
+  }
+
+  @Post('estop/reset')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Clear a latched e-stop (devices stay safe until a run uses them)' })
+  async resetEstop() {
+    await this.runs.resetEstop();
+    return { active: false };
+  }
+
+  @Get('estop')
+  @ApiOperation({ summary: 'Whether an e-stop is latched' })
+  async estopState() {
+    return { active: await this.runs.estopActive() };
+  }
+
+  @Get('devices')
+  @ApiOperation({ summary: 'Every device of the inventory with its last reported status' })
+  async devices() {
+    const snapshots = await this.redis.hgetall(KEYS.devices);
+    return this.inventory.devices.map((d) => ({
+      id: d.id,
+      title: d.title,
+      driver: d.driver,
+      role: d.role,
+      transport: d.transport,
+      shared: this.inventory.shared.includes(d.id),
+      station: this.inventory.stations.find((s) => s.devices.includes(d.id))?.id ?? null,
+      status: snapshots[d.id] ? (JSON.parse(snapshots[d.id]) as Record<string, unknown>) : null,
+    }));
+  }
+
+  @Get('stations')
+  @ApiOperation({ summary: 'Stations: devices, the worker serving each, queue counts and the current run' })
+  async stations() {
+    const workers = Object.entries(await this.redis.hgetall(KEYS.workers)).map(([id, v]) => ({
+      id,
+      ...(JSON.parse(v) as { stations: string[]; at: number }),
+    }));
+    const running = await this.runs.list('running');
+    return Promise.all(
+      this.inventory.stations.map(async (s) => ({
+        id: s.id,
+        title: s.title,
+        devices: s.devices,
+        vessel: s.vessel,
+        worker: workers.find((w) => w.stations.includes(s.id) && Date.now() - w.at < 30_000)?.id ?? null,
+        queue: await this.runs.queueCounts(s.id).catch(() => null),
+        currentRun: running.find((r) => r.station === s.id)?.id ?? null,
+      })),
+    );
+  }
+
+  @Get('prompts')
+  @ApiOperation({ summary: 'Operator prompts waiting for an acknowledgement' })
+  prompts_() {
+    return this.prompts.list();
+  }
+
+  @Post('prompts/:id/ack')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge an operator prompt (optionally with a measured value)' })
+  async ack(@Param('id') id: string, @Body() body: unknown) {
+    const b = parseBody(ackSchema, body ?? {});
+    const ok = await this.prompts.answer(id, { by: b.by ?? 'operator', note: b.note, value: b.value });
+    if (!ok) throw new NotFoundException(`no pending prompt ${id}`);
+    return { acknowledged: id };
+  }
+}

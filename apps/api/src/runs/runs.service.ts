@@ -1,0 +1,283 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '@graftlab/config';
+import {
+  JournalRepository,
+  NotFoundError,
+  ReadingsRepository,
+  ResultsRepository,
+  RunsRepository,
+  type GraftlabDb,
+  type Run,
+  type RunState,
+} from '@graftlab/db';
+import { RunSubmitter, SubmissionRefused, type SubmitRunRequest } from '@graftlab/engine';
+import type { Inventory } from '@graftlab/inventory';
+import { runsSubmitted } from '@graftlab/observability';
+import { QUEUE_PREFIX, runJobOptions, stationQueueName } from '@graftlab/queue';
+import { bullConnection, DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl } from '@graftlab/runtime';
+
+/** BullMQ runs lower numbers first and unprioritized jobs before all others: every run gets one, 1000 − priority. */
+function bullPriority(priority: number): number {
+  return Math.min(2_000_000, Math.max(1, 1000 - priority));
+}
+
+/** Runs as the API sees them: submitted here, executed by a worker, controlled through Redis. Never a device. */
+@Injectable()
+export class RunsService implements OnApplicationShutdown {
+  private readonly queues = new Map<string, Queue>();
+  private readonly runs: RunsRepository;
+  private readonly control: RedisRunControl;
+  readonly submitter: RunSubmitter;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE) private readonly db: GraftlabDb,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(INVENTORY) inventory: Inventory,
+  ) {
+    this.runs = new RunsRepository(db);
+    this.control = new RedisRunControl(redis);
+    this.submitter = new RunSubmitter({
+      db,
+      inventory,
+      enqueue: (station, runId, priority) => this.enqueue(station, runId, priority, 0),
+      liveStations: () => this.liveStations(),
+    });
+  }
+
+  async submit(request: SubmitRunRequest, options: { actor?: string; mayApproveDose?: boolean } = {}) {
+    const result = await this.submitter.submit(request, options);
+    if (result.created) runsSubmitted.inc();
+    return result;
+  }
+
+  async get(id: string): Promise<Run> {
+    const run = await this.runs.get(id);
+    if (!run) throw new NotFoundError('run', id);
+    return run;
+  }
+
+  list(state?: RunState, limit = 200): Promise<Run[]> {
+    return this.runs.list({ states: state ? [state] : undefined, limit });
+  }
+
+  /** The run with its steps (journal), readings and results by output name. */
+  async detail(id: string) {
+    const run = await this.get(id);
+    const [journal, transitions, readings, results, sampleIds] = await Promise.all([
+      new JournalRepository(this.db).forRun(id),
+      new JournalRepository(this.db).transitions(id),
+      new ReadingsRepository(this.db).forRun(id),
+      new ResultsRepository(this.db).forRun(id),
+      this.runs.sampleIds(id),
+    ]);
+    const plan = await this.submitter.planFor(run).catch(() => undefined);
+    const steps = (plan?.steps ?? []).map((s) => {
+      const rows = journal.filter((j) => j.stepKey === s.key || j.stepKey.startsWith(s.key + '/'));
+      const states = rows.map((r) => r.state);
+      const state = !rows.length
+        ? 'planned'
+        : states.some((x) => x === 'uncertain')
+          ? 'uncertain'
+          : states.some((x) => x === 'failed')
+            ? 'failed'
+            : states.every((x) => x === 'confirmed' || x === 'settled' || x === 'skipped')
+              ? 'confirmed'
+              : 'running';
+      return {
+        key: s.key,
+        type: s.type,
+        title: s.title,
+        state,
+        estimatedDurationS: s.estimatedDurationS,
+        startOffsetS: s.startOffsetS,
+        startedAt: rows[0]?.createdAt ?? null,
+        finishedAt: rows.every((r) => r.finishedAt) ? (rows.at(-1)?.finishedAt ?? null) : null,
+        commands: rows.map((r) => ({
+          key: r.stepKey,
+          commandId: r.commandId,
+          attempt: r.attempt,
+          state: r.state,
+          deviceId: r.deviceId,
+          request: r.request,
+          readBack: r.readBack,
+          reason: r.reason,
+        })),
+        readings: readings
+          .filter((r) => r.stepKey === s.key)
+          .map((r) => ({
+            name: r.name,
+            value: r.value,
+            unit: r.unit,
+            sampleId: r.sampleId,
+            deviceId: r.deviceId,
+            at: r.deviceTimestamp ?? r.receivedAt,
+          })),
+      };
+    });
+    const byName: Record<
+      string,
+      { sampleId: string; value: number; unit: string | null; uncertainty: number | null }[]
+    > = {};
+    for (const r of results)
+      (byName[r.name] ??= []).push({
+        sampleId: r.sampleId,
+        value: r.value,
+        unit: r.unit,
+        uncertainty: r.uncertainty,
+      });
+    const flat: Record<
+      string,
+      { value: number; unit: string | null; uncertainty: number | null; sampleId: string }
+    > = {};
+    for (const [name, list] of Object.entries(byName)) flat[name] = list[0];
+    return {
+      id: run.id,
+      state: run.state,
+      reason: run.stateReason,
+      station: run.station,
+      protocol: { id: run.protocolId, version: run.protocolVersion, hash: run.protocolHash },
+      parameters: run.parameterValues,
+      priority: run.priority,
+      samples: sampleIds,
+      manifestHash: run.manifestHash,
+      createdAt: run.createdAt,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      estimatedDurationS: plan?.totalDurationS ?? null,
+      steps,
+      transitions: transitions.map((t) => ({
+        stepKey: t.stepKey,
+        from: t.fromState,
+        to: t.toState,
+        at: t.at,
+      })),
+      results: flat,
+      resultsBySample: byName,
+    };
+  }
+
+  async pause(id: string, mode: 'safe-point' | 'now', reason: string): Promise<Run> {
+    const run = await this.get(id);
+    if (run.state === 'queued') return this.runs.transition(id, 'queued', 'paused', { reason });
+    if (run.state !== 'running')
+      throw new SubmissionRefused(
+        409,
+        `run ${id} is ${run.state}; only a queued or running run can be paused`,
+      );
+    await this.control.request(id, { kind: 'pause', mode, reason });
+    return run;
+  }
+
+  async resume(id: string, resolution?: 'done' | 'redo'): Promise<Run> {
+    const run = await this.get(id);
+    if (run.state !== 'paused' && run.state !== 'waiting-operator') {
+      throw new SubmissionRefused(
+        409,
+        `run ${id} is ${run.state}; only a paused run or one waiting for an operator can be resumed`,
+      );
+    }
+    const journal = new JournalRepository(this.db);
+    const uncertain = (await journal.findUnsettled(id)).filter((r) => r.state === 'uncertain');
+    if (uncertain.length && !resolution) {
+      throw new SubmissionRefused(
+        409,
+        `run ${id} has uncertain step(s) ${uncertain.map((u) => u.stepKey).join(', ')}: resume with "resolution": "done" (the effect happened) or "redo"`,
+      );
+    }
+    for (const row of uncertain) {
+      await journal.record({
+        runId: id,
+        stepKey: row.stepKey,
+        attempt: row.attempt,
+        to: 'settled',
+        readBack: { resolution, byOperator: true },
+      });
+    }
+    await this.control.clear(id);
+    const queued = await this.runs.transition(id, run.state, 'queued', { reason: 'resumed' });
+    await this.enqueue(queued.station!, id, queued.priority, Date.now());
+    return queued;
+  }
+
+  async abort(id: string, reason: string): Promise<Run> {
+    const run = await this.get(id);
+    if (['completed', 'failed', 'aborted'].includes(run.state))
+      throw new SubmissionRefused(409, `run ${id} is already ${run.state}`);
+    if (run.state === 'running') {
+      await this.control.request(id, { kind: 'abort', reason });
+      return run;
+    }
+    const aborted = await this.runs.transition(id, run.state, 'aborted', { reason });
+    await this.queueFor(run.station!)
+      .remove(id)
+      .catch(() => undefined);
+    return aborted;
+  }
+
+  /** Every worker puts every device it holds in its safe state at once; every running run aborts. */
+  async estop(reason: string): Promise<{ requested: true; workers: number }> {
+    await this.control.request('*', { kind: 'estop', reason });
+    const workers = await this.redis.hlen(KEYS.workers);
+    return { requested: true, workers };
+  }
+
+  /** Clears a latched e-stop so runs may be submitted and resumed again. */
+  async resetEstop(): Promise<void> {
+    await this.control.clear('*');
+  }
+
+  async estopActive(): Promise<boolean> {
+    return (await this.redis.hexists(KEYS.control, '*')) === 1;
+  }
+
+  async queueCounts(stationId: string) {
+    return this.queueFor(stationId).getJobCounts(
+      'waiting',
+      'active',
+      'prioritized',
+      'delayed',
+      'failed',
+      'completed',
+    );
+  }
+
+  queueFor(stationId: string): Queue {
+    let q = this.queues.get(stationId);
+    if (!q) {
+      q = new Queue(stationQueueName(stationId), {
+        connection: bullConnection(this.config.redis.url!, 'producer'),
+        prefix: QUEUE_PREFIX,
+      });
+      this.queues.set(stationId, q);
+    }
+    return q;
+  }
+
+  private async enqueue(
+    stationId: string,
+    runId: string,
+    priority: number,
+    continuation: number,
+  ): Promise<void> {
+    await this.queueFor(stationId).add(
+      'run.execute',
+      { runId, continuation },
+      runJobOptions(runId, continuation, bullPriority(priority)),
+    );
+  }
+
+  private async liveStations(): Promise<string[]> {
+    const all = await this.redis.hvals(KEYS.workers);
+    const fresh = all
+      .map((v) => JSON.parse(v) as { stations: string[]; at: number })
+      .filter((w) => Date.now() - w.at < 30_000);
+    return fresh.flatMap((w) => w.stations);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

@@ -1,0 +1,198 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import type { LabClock } from '@graftlab/clock';
+import { APP_CONFIG, type AppConfig } from '@graftlab/config';
+import type { GraftlabDb } from '@graftlab/db';
+import type { MqttLink } from '@graftlab/devices';
+import { DeviceHub, LeaseManager, Reconciler, RunEngine } from '@graftlab/engine';
+import type { Inventory, InventoryStation } from '@graftlab/inventory';
+import { eq } from 'drizzle-orm';
+import { LeasesRepository, suggestions } from '@graftlab/db';
+import {
+  assertEveryJobHandled,
+  runJobOptions,
+  stationQueueName,
+  STATION_WORKER_OPTIONS,
+  QUEUE_PREFIX,
+  type JobHandlers,
+  type JobPayloads,
+} from '@graftlab/queue';
+import { bullConnection, DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl } from '@graftlab/runtime';
+import { LabOperatorChannel } from '../operator/lab-operator.channel';
+import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../worker.tokens';
+
+/**
+ * The station agent: connects and secures the station's devices, reconciles what a crash left in flight, and only
+ * then takes runs from its stations' queues (one at a time per station). It also carries out e-stops at once.
+ */
+@Injectable()
+export class StationAgent implements OnApplicationShutdown {
+  private readonly workers: Worker[] = [];
+  private readonly queues = new Map<string, Queue>();
+  private control!: RedisRunControl;
+  private operator!: LabOperatorChannel;
+  private leases!: LeaseManager;
+  private engine!: RunEngine;
+  private identities: Record<string, string> = {};
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE) private readonly db: GraftlabDb,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(INVENTORY) private readonly inventory: Inventory,
+    @Inject(DEVICE_HUB) private readonly hub: DeviceHub,
+    @Inject(OWNED_STATIONS) private readonly stations: InventoryStation[],
+    @Inject(LAB_CLOCK) private readonly clock: LabClock,
+    @Inject(LAB_ID) private readonly labId: string,
+    @Inject(MQTT_LINK) private readonly mqtt: MqttLink,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(StationAgent.name);
+  }
+
+  /** Devices connected and safe → journal reconciled → consuming. Throws (the worker exits) if devices are not ready. */
+  async start(): Promise<void> {
+    const log = (event: Record<string, unknown>, message: string) => this.logger.info(event, message);
+    await this.hub.start({ timeoutMs: 10_000 });
+    for (const d of this.hub.ownedDevices())
+      this.identities[d.id] = await d.identify({ timeoutMs: 5000 }).catch(() => 'unknown');
+    log(
+      { stations: this.stations.map((s) => s.id), devices: this.hub.ownedDevices().map((d) => d.id) },
+      'devices connected and safe',
+    );
+
+    this.control = new RedisRunControl(this.redis);
+    await this.control.listen();
+    this.control.onImmediate((runId, request) => {
+      if (runId === '*' && request.kind === 'estop') void this.estop(request.reason);
+    });
+    this.operator = new LabOperatorChannel(this.redis, this.mqtt, this.labId);
+    await this.operator.listen();
+    this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: 15_000, retryMs: 100 });
+    this.engine = new RunEngine({
+      db: this.db,
+      inventory: this.inventory,
+      devices: this.hub,
+      leases: this.leases,
+      operator: this.operator,
+      control: this.control,
+      clock: this.clock,
+      workerId: this.config.worker.id,
+      log,
+      deviceIdentities: () => this.identities,
+      optimizerModelVersion: async (run) => {
+        if (!run.suggestionId) return undefined;
+        const [s] = await this.db.select().from(suggestions).where(eq(suggestions.id, run.suggestionId));
+        return s?.modelVersion ?? undefined;
+      },
+    });
+
+    const reconciler = new Reconciler({
+      db: this.db,
+      inventory: this.inventory,
+      devices: this.hub,
+      clock: this.clock,
+      log,
+      commandTimeoutMs: 5000,
+    });
+    const { continue: resumable, operator } = await reconciler.reconcile(this.stations.map((s) => s.id));
+    for (const { run, reason } of operator)
+      log({ runId: run.id, reason }, 'run waits for an operator after reconciliation');
+    for (const run of resumable) await this.enqueueContinuation(run.id, run.station!);
+
+    const handlers: JobHandlers = {
+      'run.execute': (payload, signal) => this.engine.execute(payload.runId, signal),
+    };
+    assertEveryJobHandled(handlers);
+    for (const station of this.stations) {
+      const worker = new Worker<JobPayloads['run.execute'], unknown>(
+        stationQueueName(station.id),
+        async (job: Job, _token?: string, signal?: AbortSignal) => {
+          const handler = handlers[job.name as keyof JobHandlers];
+          if (!handler) throw new Error(`no handler for job ${job.name}`);
+          return handler(job.data as JobPayloads['run.execute'], signal ?? new AbortController().signal);
+        },
+        { ...STATION_WORKER_OPTIONS, connection: bullConnection(this.config.redis.url!, 'worker') },
+      );
+      worker.on('failed', (job, err) =>
+        this.logger.error({ runId: job?.data.runId, err: err.message }, 'run job failed'),
+      );
+      worker.on('error', (err) => this.logger.warn({ err: err.message }, 'queue connection problem'));
+      this.workers.push(worker);
+      void worker.run();
+    }
+    await this.heartbeat();
+    log({ stations: this.stations.map((s) => s.id) }, 'station agent consuming');
+  }
+
+  /** Lab-wide e-stop: every device this worker holds to its safe state at once; running runs abort via the engine. */
+  async estop(reason: string): Promise<void> {
+    this.logger.warn({ reason }, 'E-STOP');
+    const results = await this.hub.safeStateAll(5000);
+    for (const r of results) {
+      await this.redis.hset(
+        KEYS.devices,
+        r.deviceId,
+        JSON.stringify({
+          deviceId: r.deviceId,
+          state: r.ok ? 'safe' : 'alarm',
+          error: r.error,
+          at: Date.now(),
+          worker: this.config.worker.id,
+        }),
+      );
+    }
+    await this.redis.publish(
+      KEYS.events,
+      JSON.stringify({ type: 'estop', worker: this.config.worker.id, devices: results }),
+    );
+  }
+
+  async heartbeat(): Promise<void> {
+    await this.redis.hset(
+      KEYS.workers,
+      this.config.worker.id,
+      JSON.stringify({ stations: this.stations.map((s) => s.id), at: Date.now() }),
+    );
+  }
+
+  private async enqueueContinuation(runId: string, stationId: string): Promise<void> {
+    const queue = this.queueFor(stationId);
+    const n = Date.now(); // a fresh job id per continuation; the run itself is idempotent through its journal
+    await queue.add('run.execute', { runId, continuation: n }, runJobOptions(runId, n));
+    this.logger.info({ runId, station: stationId }, 'run continues after restart');
+  }
+
+  queueFor(stationId: string): Queue {
+    let q = this.queues.get(stationId);
+    if (!q) {
+      q = new Queue(stationQueueName(stationId), {
+        connection: bullConnection(this.config.redis.url!, 'worker'),
+        prefix: QUEUE_PREFIX,
+      });
+      this.queues.set(stationId, q);
+    }
+    return q;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Stop taking jobs, interrupt running steps (the runs stay `running` and continue at the next start), bounded.
+    const deadline = this.config.worker.shutdownTimeoutMs;
+    await Promise.race([
+      Promise.all(
+        this.workers.map(async (w) => {
+          w.cancelAllJobs('shutdown');
+          await w.close();
+        }),
+      ),
+      new Promise((r) => setTimeout(r, deadline).unref()),
+    ]);
+    this.leases?.stop();
+    await this.control?.close();
+    await this.operator?.close();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.redis.hdel(KEYS.workers, this.config.worker.id).catch(() => undefined);
+  }
+}

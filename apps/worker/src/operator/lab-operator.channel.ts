@@ -1,0 +1,96 @@
+import type { Redis } from 'ioredis';
+import { topics, type MqttLink } from '@graftlab/devices';
+import type { OperatorAnswer, OperatorChannel, OperatorPrompt } from '@graftlab/engine';
+import { KEYS, PromptBoard } from '@graftlab/runtime';
+
+/**
+ * Operator prompts: posted on the prompt board (the dashboard and CLI show and answer them) and sent over MQTT,
+ * where a virtual operator — in the virtual lab — performs structured actions. The first answer wins.
+ */
+export class LabOperatorChannel implements OperatorChannel {
+  private readonly board: PromptBoard;
+  private readonly waiting = new Map<string, (answer: OperatorAnswer) => void>();
+  private subscriber?: Redis;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly mqtt: MqttLink,
+    private readonly labId: string,
+  ) {
+    this.board = new PromptBoard(redis);
+  }
+
+  async listen(): Promise<void> {
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (_c: string, message: string) => {
+      const { promptId, ...answer } = JSON.parse(message) as OperatorAnswer & { promptId: string };
+      this.waiting.get(promptId)?.(answer);
+    });
+    await this.subscriber.subscribe(KEYS.promptAnswers);
+  }
+
+  async close(): Promise<void> {
+    this.subscriber?.disconnect();
+  }
+
+  async ask(
+    prompt: OperatorPrompt,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<OperatorAnswer> {
+    await this.board.post(prompt);
+    const abort = new AbortController();
+    const stop = () => abort.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      return await new Promise<OperatorAnswer>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`operator prompt ${prompt.promptId} unanswered after ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        );
+        const done = (answer: OperatorAnswer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        };
+        this.waiting.set(prompt.promptId, done);
+        abort.signal.addEventListener(
+          'abort',
+          () => (clearTimeout(timer), reject(abort.signal.reason as Error)),
+          { once: true },
+        );
+        // A virtual operator (or an automated cell) may take it; a real lab's people answer on the board.
+        this.mqtt
+          .request(
+            topics.operatorPrompt(this.labId),
+            {
+              commandId: prompt.promptId,
+              promptId: prompt.promptId,
+              runId: prompt.runId,
+              message: prompt.message,
+              ...(prompt.action ? { action: prompt.action } : {}),
+            },
+            {
+              deviceId: 'operator',
+              timeoutMs: options.timeoutMs,
+              acceptTimeoutMs: 2000,
+              expirySeconds: 60,
+              signal: abort.signal,
+            },
+          )
+          .then((reply) =>
+            done({
+              by: 'virtual-operator',
+              note: typeof reply.reason === 'string' ? reply.reason : undefined,
+            }),
+          )
+          .catch(() => undefined); // no virtual operator here: wait for a person
+      });
+    } finally {
+      this.waiting.delete(prompt.promptId);
+      options.signal?.removeEventListener('abort', stop);
+      abort.abort();
+      await this.board.remove(prompt.promptId);
+    }
+  }
+}

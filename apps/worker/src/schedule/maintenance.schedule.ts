@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { APP_CONFIG, type AppConfig } from '@graftlab/config';
+import { LeasesRepository, RunsRepository, type GraftlabDb } from '@graftlab/db';
+import type { DeviceHub } from '@graftlab/engine';
+import type { Inventory, InventoryStation } from '@graftlab/inventory';
+import { runJobOptions } from '@graftlab/queue';
+import { DATABASE, INVENTORY, KEYS, REDIS } from '@graftlab/runtime';
+import { StationAgent } from '../engine/station-agent';
+import { DEVICE_HUB, OWNED_STATIONS } from '../worker.tokens';
+
+const CALIBRATION_MAX_AGE_DAYS = 365;
+
+/**
+ * The worker's scheduled work (@nestjs/schedule lives in the worker only): device health polls, lease expiry,
+ * stuck-run detection and calibration-due reminders. Each does little and enqueues or reports, never runs a step.
+ */
+@Injectable()
+export class MaintenanceSchedule {
+  private polling = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE) private readonly db: GraftlabDb,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(INVENTORY) private readonly inventory: Inventory,
+    @Inject(DEVICE_HUB) private readonly hub: DeviceHub,
+    @Inject(OWNED_STATIONS) private readonly stations: InventoryStation[],
+    private readonly agent: StationAgent,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(MaintenanceSchedule.name);
+  }
+
+  /** Device health: every owned device's status, published for /api/devices and the dashboard. */
+  @Interval('device-health', 2000)
+  async pollDevices(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      await this.agent.heartbeat();
+      for (const device of this.hub.ownedDevices()) {
+        let snapshot: Record<string, unknown>;
+        try {
+          const status = await device.status({ timeoutMs: 2000 });
+          snapshot = { ...status, worker: this.config.worker.id };
+        } catch (e) {
+          snapshot = {
+            deviceId: device.id,
+            driver: device.driver,
+            state: 'offline',
+            error: (e as Error).message,
+            at: Date.now(),
+            worker: this.config.worker.id,
+          };
+        }
+        await this.redis.hset(KEYS.devices, device.id, JSON.stringify(snapshot));
+        await this.redis.publish(KEYS.events, JSON.stringify({ type: 'device', device: snapshot }));
+      }
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Leases whose holder stopped renewing (a killed worker) are removed so others can take the instrument. */
+  @Interval('lease-expiry', 5000)
+  async expireLeases(): Promise<void> {
+    const repo = new LeasesRepository(this.db);
+    for (const lease of await repo.expired()) {
+      await repo.release(lease.resource, lease.holder);
+      this.logger.warn({ resource: lease.resource, holder: lease.holder }, 'lease expired and released');
+    }
+  }
+
+  /** Queued runs of our stations whose job vanished (crash between the database write and the enqueue) are re-enqueued. */
+  @Interval('stuck-runs', 10_000)
+  async requeueStuckRuns(): Promise<void> {
+    const runs = new RunsRepository(this.db);
+    for (const run of await runs.list({ states: ['queued'], limit: 200 })) {
+      if (!run.station || !this.stations.some((s) => s.id === run.station)) continue;
+      if (Date.now() - run.createdAt.getTime() < 30_000) continue;
+      const queue = this.agent.queueFor(run.station);
+      const job = await queue.getJob(run.id);
+      if (job) continue;
+      await queue.add(
+        'run.execute',
+        { runId: run.id, continuation: 0 },
+        runJobOptions(run.id, 0, run.priority || undefined),
+      );
+      this.logger.warn({ runId: run.id }, 'queued run had no job; re-enqueued');
+    }
+  }
+
+  /** Calibrations older than a year are reported (dose-rate maps and balance checks must be redone). */
+  @Interval('calibration-due', 3_600_000)
+  calibrationReminders(): void {
+    const now = Date.now();
+    for (const device of this.inventory.devices) {
+      const dates = [
+        ...(device.positions ?? []).map((p) => ({ id: p.calibrationId, at: p.calibratedAt })),
+        ...(device.calibration
+          ? [{ id: device.calibration.calibrationId, at: device.calibration.calibratedAt }]
+          : []),
+      ];
+      for (const c of dates) {
+        const ageDays = (now - Date.parse(c.at)) / 86_400_000;
+        if (ageDays > CALIBRATION_MAX_AGE_DAYS)
+          this.logger.warn(
+            { deviceId: device.id, calibrationId: c.id, ageDays: Math.round(ageDays) },
+            'calibration due',
+          );
+      }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ConfigModule } from '@graftlab/config';
+import { graftlabLoggerModule } from '@graftlab/observability';
+import { RuntimeModule } from '@graftlab/runtime';
+import { DevicesModule } from './devices/devices.module';
+import { StationAgent } from './engine/station-agent';
+import { MaintenanceSchedule } from './schedule/maintenance.schedule';
+
+/** The worker process: the only one that owns devices; runs the station queues and the scheduled work. */
+@Module({
+  imports: [
+    ConfigModule,
+    graftlabLoggerModule('worker'),
+    RuntimeModule,
+    DevicesModule,
+    ScheduleModule.forRoot(),
+  ],
+  providers: [StationAgent, MaintenanceSchedule],
+})
+export class WorkerModule {}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { InvalidTransitionError, NotFoundError } from '../db.errors';
+import type { Db } from '../db.types';
+import { RUN_TRANSITIONS, TERMINAL_RUN_STATES } from '../run-transitions';
+import { runs, runSamples, type RunState } from '../schema';
+
+export type Run = typeof runs.$inferSelect;
+
+export interface NewRun {
+  id?: string;
+  protocolId: string;
+  protocolVersion: number;
+  protocolHash: string;
+  parameterValues?: Record<string, unknown>;
+  monomerId?: string | null;
+  station?: string | null;
+  priority?: number;
+  idempotencyKey?: string | null;
+  campaignId?: string | null;
+  suggestionId?: string | null;
+  manifestHash?: string | null;
+  sampleIds?: readonly string[];
+  createdAt?: Date;
+}
+
+/** Run records; the queue holds only references, the database is the source of truth for state. */
+export class RunsRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Creates the run, or returns the run already created with the same idempotency key
+   * (`created: false`) — the first submission wins, later parameters are ignored.
+   */
+  async create(input: NewRun): Promise<{ run: Run; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const values = {
+        id: input.id ?? randomUUID(),
+        protocolId: input.protocolId,
+        protocolVersion: input.protocolVersion,
+        protocolHash: input.protocolHash,
+        parameterValues: input.parameterValues ?? {},
+        monomerId: input.monomerId,
+        station: input.station,
+        priority: input.priority ?? 0,
+        idempotencyKey: input.idempotencyKey,
+        campaignId: input.campaignId,
+        suggestionId: input.suggestionId,
+        manifestHash: input.manifestHash,
+        createdAt: input.createdAt,
+      };
+      const [inserted] = await tx
+        .insert(runs)
+        .values(values)
+        .onConflictDoNothing({ target: runs.idempotencyKey })
+        .returning();
+      if (!inserted) {
+        const [existing] = await tx
+          .select()
+          .from(runs)
+          .where(eq(runs.idempotencyKey, input.idempotencyKey ?? ''));
+        if (!existing) throw new Error(`run with idempotency key ${input.idempotencyKey} vanished`);
+        return { run: existing, created: false };
+      }
+      if (input.sampleIds?.length) {
+        await tx
+          .insert(runSamples)
+          .values(
+            input.sampleIds.map((sampleId, i) => ({ runId: inserted.id, sampleId, position: String(i + 1) })),
+          );
+      }
+      return { run: inserted, created: true };
+    });
+  }
+
+  async get(id: string): Promise<Run | undefined> {
+    const [row] = await this.db.select().from(runs).where(eq(runs.id, id));
+    return row;
+  }
+
+  async byIdempotencyKey(key: string): Promise<Run | undefined> {
+    const [row] = await this.db.select().from(runs).where(eq(runs.idempotencyKey, key));
+    return row;
+  }
+
+  async list(filter: { states?: readonly RunState[]; limit?: number } = {}): Promise<Run[]> {
+    const q = this.db
+      .select()
+      .from(runs)
+      .where(filter.states?.length ? inArray(runs.state, [...filter.states]) : undefined)
+      .orderBy(desc(runs.priority), asc(runs.createdAt));
+    return filter.limit ? q.limit(filter.limit) : q;
+  }
+
+  async sampleIds(runId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ sampleId: runSamples.sampleId })
+      .from(runSamples)
+      .where(eq(runSamples.runId, runId))
+      .orderBy(asc(runSamples.position));
+    return rows.map((r) => r.sampleId);
+  }
+
+  /**
+   * Optimistic state change: succeeds only if the run is still in `from` and `from → to` is allowed.
+   * Throws InvalidTransitionError otherwise (naming the actual state) and changes nothing.
+   */
+  async transition(
+    id: string,
+    from: RunState,
+    to: RunState,
+    detail: { reason?: string; station?: string } = {},
+  ): Promise<Run> {
+    if (!RUN_TRANSITIONS[from].includes(to)) throw new InvalidTransitionError('run', id, from, to);
+    const now = new Date();
+    const [row] = await this.db
+      .update(runs)
+      .set({
+        state: to,
+        stateReason: detail.reason ?? null,
+        ...(detail.station !== undefined ? { station: detail.station } : {}),
+        ...(to === 'running' && from === 'queued' ? { startedAt: now } : {}),
+        ...(TERMINAL_RUN_STATES.includes(to) ? { finishedAt: now } : {}),
+      })
+      .where(and(eq(runs.id, id), eq(runs.state, from)))
+      .returning();
+    if (row) return row;
+    const current = await this.get(id);
+    if (!current) throw new NotFoundError('run', id);
+    throw new InvalidTransitionError('run', id, from, to, current.state);
+  }
+
+  async setManifestHash(id: string, manifestHash: string): Promise<void> {
+    await this.db.update(runs).set({ manifestHash }).where(eq(runs.id, id));
+  }
+}

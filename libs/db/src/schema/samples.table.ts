@@ -1,0 +1,36 @@
+import { boolean, doublePrecision, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { basePolymers } from './materials.table';
+import { reagentLots } from './reagent-lots.table';
+
+export const SAMPLE_STATUSES = [
+  'registered',
+  'in-process',
+  'grafted',
+  'measured',
+  'invalidated',
+  'consumed',
+] as const;
+export type SampleStatus = (typeof SAMPLE_STATUSES)[number];
+
+export const samples = pgTable(
+  'samples',
+  {
+    id: text('id').primaryKey(),
+    barcode: text('barcode').unique(),
+    substrateLotId: text('substrate_lot_id').references(() => reagentLots.id),
+    basePolymerId: text('base_polymer_id').references(() => basePolymers.id),
+    /** Mean of the W0 replicates in grams; the replicates themselves are readings named "W0". */
+    initialMassG: doublePrecision('initial_mass_g'),
+    currentLocation: text('current_location'),
+    /** True for historical records loaded by `graftlab import` rather than produced here. */
+    imported: boolean('imported').notNull().default(false),
+    status: text('status').$type<SampleStatus>().notNull().default('registered'),
+    /** Why a sample was invalidated (missed time window, storage budget exceeded, ...). */
+    statusReason: text('status_reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('samples_base_polymer_idx').on(t.basePolymerId),
+    index('samples_created_idx').on(t.createdAt),
+  ],
+);

@@ -1,0 +1,101 @@
+import type { InventoryDevice } from '@graftlab/inventory';
+import type { DriverContext } from '../driver-context';
+import { AlicatFlowController } from '../drivers/alicat/alicat.driver';
+import { CavroPump } from '../drivers/cavro/cavro.driver';
+import { JulaboCirculator } from '../drivers/julabo/julabo.driver';
+import { MtSicsBalance } from '../drivers/mt-sics/mt-sics.driver';
+import { Ne1000Pump } from '../drivers/ne1000/ne1000.driver';
+import { Sc10Shutter } from '../drivers/sc10/sc10.driver';
+
+/** One deterministic driver session per serial driver: what the golden traces record and replay. */
+export interface GoldenScenario {
+  readonly driver: string;
+  readonly deviceId: string;
+  readonly description: string;
+  /** Inventory overrides (e.g. the Cavro address switch 0, as in the reference examples). */
+  readonly patch?: Partial<InventoryDevice>;
+  run(device: InventoryDevice, ctx: DriverContext): Promise<void>;
+}
+
+async function session<T extends { connect(): Promise<void>; close(): Promise<void> }>(
+  driver: T,
+  body: (d: T) => Promise<unknown>,
+): Promise<void> {
+  try {
+    await driver.connect();
+    await body(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+export const GOLDEN_SCENARIOS: readonly GoldenScenario[] = [
+  {
+    driver: 'ne1000',
+    deviceId: 'pump-1',
+    description: 'connect (power-on alarm, resend), dispense 0.5 mL at 10 mL/min, counters, safe state',
+    run: (device, ctx) =>
+      session(new Ne1000Pump(device, ctx), async (p) => {
+        await p.dispense({ commandId: 'g1', volumeMl: 0.5, rateMlPerMin: 10 });
+        await p.counters();
+        await p.safeState();
+      }),
+  },
+  {
+    driver: 'cavro-xcalibur',
+    deviceId: 'pump-3',
+    description: 'connect (ZR, poll Q), dispense 1 mL at 20 mL/min, safe state',
+    patch: { address: 0 },
+    run: (device, ctx) =>
+      session(new CavroPump(device, ctx), async (p) => {
+        await p.dispense({ commandId: 'g2', volumeMl: 1, rateMlPerMin: 20 });
+        await p.safeState();
+      }),
+  },
+  {
+    driver: 'mt-sics',
+    deviceId: 'balance-1',
+    description: 'connect (I4), S, Z, T, SI',
+    run: (device, ctx) =>
+      session(new MtSicsBalance(device, ctx), async (b) => {
+        await b.weighStable();
+        await b.zero();
+        await b.tare();
+        await b.weighImmediate();
+      }),
+  },
+  {
+    driver: 'sc10',
+    deviceId: 'shutter-1',
+    description: 'connect (id?), timed exposure of 1000 ms, counters, safe state',
+    run: (device, ctx) =>
+      session(new Sc10Shutter(device, ctx), async (s) => {
+        await s.expose({ commandId: 'g3', durationMs: 1000 });
+        await s.counters();
+        await s.safeState();
+      }),
+  },
+  {
+    driver: 'julabo',
+    deviceId: 'bath-1',
+    description: 'connect (throw-away version), setpoint 40 °C, start, read temperature, safe state',
+    run: (device, ctx) =>
+      session(new JulaboCirculator(device, ctx), async (j) => {
+        await j.setSetpoint(40);
+        await j.start();
+        await j.readTemperature();
+        await j.safeState();
+      }),
+  },
+  {
+    driver: 'alicat',
+    deviceId: 'mfc-1',
+    description: 'connect (AVE), setpoint 10 sccm, poll, safe state',
+    run: (device, ctx) =>
+      session(new AlicatFlowController(device, ctx), async (m) => {
+        await m.setFlow(10);
+        await m.readFlow();
+        await m.safeState();
+      }),
+  },
+];

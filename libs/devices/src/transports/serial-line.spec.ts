@@ -1,0 +1,69 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { backoffDelay } from './backoff';
+import { LineMutex } from './line-mutex';
+import { SerialLine } from './serial-line';
+import { TcpEndpoint } from './tcp.endpoint';
+
+/** An echo-after-delay device server: answers "<request>\r\n" after delayMs, and records request order. */
+async function slowEcho(delayMs: number): Promise<{ server: Server; port: number; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((socket: Socket) => {
+    socket.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\r').filter(Boolean)) {
+        seen.push(line);
+        setTimeout(() => socket.write(`${line}\r\n`), delayMs);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : 0, seen };
+}
+
+describe('SerialLine', () => {
+  it('keeps one request in flight for all devices of a line, in FIFO order', async () => {
+    const peer = await slowEcho(20);
+    const line = new SerialLine({ endpoint: new TcpEndpoint('127.0.0.1', peer.port), framer: 'crlf' });
+    try {
+      await line.open({ deviceId: 'x', timeoutMs: 1000 });
+      const ask = (deviceId: string, text: string) =>
+        line.transact({ deviceId, timeoutMs: 1000 }, async (tx) =>
+          (await tx.request(`${text}\r`)).toString(),
+        );
+      const answers = await Promise.all([ask('a', 'A1'), ask('b', 'B1'), ask('a', 'A2'), ask('b', 'B2')]);
+      expect(answers).toEqual(['A1', 'B1', 'A2', 'B2']); // no reply went to the wrong device
+      expect(peer.seen).toEqual(['A1', 'B1', 'A2', 'B2']);
+    } finally {
+      await line.close();
+      peer.server.close();
+    }
+  });
+
+  it('fails to open an unreachable server fast with disconnected', async () => {
+    const line = new SerialLine({ endpoint: new TcpEndpoint('127.0.0.1', 1), framer: 'crlf' });
+    await expect(line.open({ deviceId: 'x', timeoutMs: 500 })).rejects.toMatchObject({
+      kind: 'disconnected',
+    });
+  });
+
+  it('an aborted waiter leaves the mutex queue', async () => {
+    const mutex = new LineMutex();
+    const release = await mutex.acquire();
+    const ac = new AbortController();
+    const waiting = mutex.acquire(ac.signal);
+    ac.abort(new Error('gone'));
+    await expect(waiting).rejects.toThrow('gone');
+    release();
+    const again = await mutex.acquire();
+    again();
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially with jitter inside [window/2, window], capped', () => {
+    expect(backoffDelay(0, undefined, () => 0)).toBe(50);
+    expect(backoffDelay(0, undefined, () => 1)).toBe(100);
+    expect(backoffDelay(3, undefined, () => 0.5)).toBe(600);
+    expect(backoffDelay(20, undefined, () => 1)).toBe(5000);
+  });
+});

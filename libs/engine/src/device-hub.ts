@@ -1,0 +1,122 @@
+import type { AnyDevice, Device } from '@graftlab/devices';
+import type { DeviceRole, Inventory, InventoryDevice, InventoryStation } from '@graftlab/inventory';
+
+export type DeviceFactory = (device: InventoryDevice) => AnyDevice;
+type RoleMap = {
+  [R in DeviceRole]: Extract<AnyDevice, { role: R }>;
+};
+
+/**
+ * The devices one worker process owns (its stations') plus the lab's shared instruments.
+ * Owned devices are opened at start-up and driven to their safe state before the worker takes a job;
+ * shared instruments are opened when a lease on them is taken and closed when it is released,
+ * because a serial line (or a device server) serves one process at a time.
+ */
+export class DeviceHub {
+  private readonly owned = new Map<string, AnyDevice>();
+  private readonly shared = new Map<string, { device: AnyDevice; users: number }>();
+
+  constructor(
+    private readonly inventory: Inventory,
+    readonly stations: readonly InventoryStation[],
+    private readonly create: DeviceFactory,
+  ) {
+    for (const station of stations) {
+      for (const id of station.devices) this.owned.set(id, create(this.entry(id)));
+    }
+  }
+
+  /** Connects every owned device and drives it safe; rejects naming the devices that failed. */
+  async start(options: { timeoutMs: number }): Promise<void> {
+    const failures: string[] = [];
+    await Promise.all(
+      [...this.owned.values()].map(async (d) => {
+        try {
+          await d.connect({ timeoutMs: options.timeoutMs });
+          await d.safeState({ timeoutMs: options.timeoutMs });
+        } catch (e) {
+          failures.push(`${d.id}: ${(e as Error).message}`);
+        }
+      }),
+    );
+    if (failures.length) throw new Error(`devices not ready: ${failures.join('; ')}`);
+  }
+
+  ownedDevices(): AnyDevice[] {
+    return [...this.owned.values()];
+  }
+
+  /** The device of a role serving a station: the station's own first, then a shared one. */
+  deviceIdFor(station: InventoryStation, role: DeviceRole): string | undefined {
+    for (const id of [...station.devices, ...this.inventory.shared]) {
+      if (this.entry(id).role === role) return id;
+    }
+    return undefined;
+  }
+
+  isShared(deviceId: string): boolean {
+    return this.inventory.shared.includes(deviceId);
+  }
+
+  /** An owned device, or a shared one opened for a lease holder (call releaseShared when done). */
+  async use<R extends DeviceRole>(deviceId: string, role: R, timeoutMs: number): Promise<RoleMap[R]> {
+    const owned = this.owned.get(deviceId);
+    let device: Device;
+    if (owned) device = owned;
+    else {
+      let entry = this.shared.get(deviceId);
+      if (!entry) {
+        entry = { device: this.create(this.entry(deviceId)), users: 0 };
+        this.shared.set(deviceId, entry);
+        try {
+          await entry.device.connect({ timeoutMs });
+        } catch (e) {
+          this.shared.delete(deviceId);
+          await entry.device.close().catch(() => undefined);
+          throw e;
+        }
+      }
+      entry.users++;
+      device = entry.device;
+    }
+    if (device.role !== role) throw new Error(`${deviceId} is a ${device.role}, not a ${role}`);
+    return device as RoleMap[R];
+  }
+
+  async releaseShared(deviceId: string): Promise<void> {
+    const entry = this.shared.get(deviceId);
+    if (!entry) return;
+    entry.users--;
+    if (entry.users <= 0) {
+      this.shared.delete(deviceId);
+      await entry.device.close().catch(() => undefined);
+    }
+  }
+
+  /** Every device this process holds to its safe state at once (e-stop, abort, shutdown). */
+  async safeStateAll(timeoutMs: number): Promise<{ deviceId: string; ok: boolean; error?: string }[]> {
+    const devices = [...this.owned.values(), ...[...this.shared.values()].map((e) => e.device)];
+    return Promise.all(
+      devices.map(async (d) => {
+        try {
+          await d.safeState({ timeoutMs });
+          return { deviceId: d.id, ok: true };
+        } catch (e) {
+          return { deviceId: d.id, ok: false, error: (e as Error).message };
+        }
+      }),
+    );
+  }
+
+  async closeAll(): Promise<void> {
+    const devices = [...this.owned.values(), ...[...this.shared.values()].map((e) => e.device)];
+    this.shared.clear();
+    await Promise.all(devices.map((d) => d.close().catch(() => undefined)));
+  }
+
+  private entry(id: string): InventoryDevice {
+    const d = this.inventory.devices.find((x) => x.id === id);
+    if (!d) throw new Error(`unknown device ${id}`);
+    return d;
+  }
+}

@@ -1,0 +1,16 @@
+export { RunEngine, planOf, type EngineDeps, type RunOutcome } from './run-engine';
+export { Reconciler, type ReconcileDeps } from './reconciler';
+export { DeviceHub, type DeviceFactory } from './device-hub';
+export { LeaseManager, type LeaseOptions } from './lease-manager';
+export { MemoryRunControl, type RunControl, type ControlRequest } from './run-control';
+export type { OperatorChannel, OperatorPrompt, OperatorAnswer, OperatorAction } from './operator-channel';
+export { OperatorNeededError, SafetyRefusal, SampleInvalidated, RunInterrupted } from './engine.errors';
+export { outputsWithUncertainty, type OutputWithUncertainty } from './results';
+export type { EngineLog } from './run-context';
+export {
+  RunSubmitter,
+  SubmissionRefused,
+  type SubmitRunRequest,
+  type SubmitRunResult,
+  type SubmitterDeps,
+} from './run-submitter';

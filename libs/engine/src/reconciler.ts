@@ -1,0 +1,218 @@
+import type { LabClock } from '@graftlab/clock';
+import {
+  DoseLedgerRepository,
+  JournalRepository,
+  RunsRepository,
+  type Db,
+  type JournalEntry,
+  type Run,
+} from '@graftlab/db';
+import type { DispenseCounters, ShutterCounters } from '@graftlab/devices';
+import { doseRateAt, type Inventory } from '@graftlab/inventory';
+import type { ExecutionPlan } from '@graftlab/protocol';
+import type { DeviceHub } from './device-hub';
+import type { EngineLog } from './run-context';
+import { planOf } from './run-engine';
+
+export interface ReconcileDeps {
+  readonly db: Db;
+  readonly inventory: Inventory;
+  readonly devices: DeviceHub;
+  readonly clock: LabClock;
+  readonly log: EngineLog;
+  readonly commandTimeoutMs: number;
+}
+
+type Verdict =
+  | { kind: 'done'; readBack: Record<string, unknown> }
+  | { kind: 'redo'; readBack: Record<string, unknown> }
+  | { kind: 'operator'; reason: string };
+
+const DOSE_TOLERANCE = 0.01; // relative
+const VOLUME_TOLERANCE = 0.02; // relative
+
+/**
+ * After a crash, settles every step left in flight from what the devices themselves report (counters, state,
+ * actual exposure), by the step's declared policy. Nothing physical is repeated on a guess: a step is redone only
+ * when the device shows it did not happen; a partial effect that cannot be completed safely goes to a person.
+ */
+export class Reconciler {
+  private readonly journal: JournalRepository;
+  private readonly runs: RunsRepository;
+
+  constructor(private readonly deps: ReconcileDeps) {
+    this.journal = new JournalRepository(deps.db);
+    this.runs = new RunsRepository(deps.db);
+  }
+
+  /** Reconciles the runs of the given stations left `running`; returns the runs that may continue. */
+  async reconcile(
+    stationIds: readonly string[],
+  ): Promise<{ continue: Run[]; operator: { run: Run; reason: string }[] }> {
+    const running = (await this.runs.list({ states: ['running'] })).filter(
+      (r) => r.station && stationIds.includes(r.station),
+    );
+    const result = { continue: [] as Run[], operator: [] as { run: Run; reason: string }[] };
+    for (const run of running) {
+      const unsettled = await this.journal.findUnsettled(run.id);
+      const { plan } = await planOf(this.deps.db, this.deps.inventory, run);
+      const reasons: string[] = [];
+      for (const row of unsettled) {
+        if ((row.request as { resumable?: boolean } | null)?.resumable) continue; // the engine resumes these itself
+        const verdict = await this.settle(run, plan, row).catch((e: Error): Verdict => ({
+          kind: 'operator',
+          reason: `${row.stepKey}: could not read the device back (${e.message})`,
+        }));
+        const base = { runId: run.id, stepKey: row.stepKey, attempt: row.attempt };
+        if (verdict.kind === 'operator') {
+          if (row.state !== 'uncertain')
+            await this.journal.record({ ...base, to: 'uncertain', reason: verdict.reason });
+          reasons.push(verdict.reason);
+        } else {
+          await this.journal.record({
+            ...base,
+            to: 'settled',
+            readBack: { ...verdict.readBack, resolution: verdict.kind, reconciled: true },
+          });
+        }
+        this.deps.log({ runId: run.id, stepKey: row.stepKey, verdict: verdict.kind }, 'step reconciled');
+      }
+      if (reasons.length) {
+        const reason = reasons.join('; ');
+        const waiting = await this.runs.transition(run.id, 'running', 'waiting-operator', { reason });
+        result.operator.push({ run: waiting, reason });
+      } else result.continue.push(run);
+    }
+    return result;
+  }
+
+  private async settle(run: Run, plan: ExecutionPlan, row: JournalEntry): Promise<Verdict> {
+    const request = (row.request ?? {}) as Record<string, unknown>;
+    if (row.stepKey.includes('/move/')) return this.settleMove(row, request);
+    const topKey = row.stepKey.split('/')[0];
+    const step =
+      plan.steps.find((s) => s.key === topKey) ??
+      plan.steps.flatMap((s) => s.children ?? []).find((s) => s.key === topKey);
+    switch (step?.type) {
+      case 'irradiate':
+        return this.settleIrradiation(run, row, request);
+      case 'dispense':
+        return this.settleDispense(row, request);
+      case 'prompt':
+      case 'measure':
+        return { kind: 'redo', readBack: { note: 'asked again' } };
+      default:
+        // weigh, heat, transfer of a single step, purge setpoints: reading or re-sending them is harmless.
+        return { kind: 'redo', readBack: { note: `${step?.type ?? 'step'} is retry-safe` } };
+    }
+  }
+
+  private async settleMove(row: JournalEntry, request: Record<string, unknown>): Promise<Verdict> {
+    const robotId = row.deviceId;
+    if (!robotId || !row.sampleId) return { kind: 'redo', readBack: { note: 'operator move asked again' } };
+    const robot = await this.deps.devices.use(robotId, 'sample-handler', this.deps.commandTimeoutMs);
+    try {
+      const at = await robot.locate(row.sampleId, { timeoutMs: this.deps.commandTimeoutMs });
+      if (at === request.to) return { kind: 'done', readBack: { from: request.from, to: request.to } };
+      if (at === request.from) return { kind: 'redo', readBack: { at } };
+      return {
+        kind: 'operator',
+        reason: `sample ${row.sampleId} is at ${at ?? 'an unknown place'}, expected ${String(request.to)}`,
+      };
+    } finally {
+      await this.deps.devices.releaseShared(robotId);
+    }
+  }
+
+  private async settleDispense(row: JournalEntry, request: Record<string, unknown>): Promise<Verdict> {
+    const pumpId = row.deviceId!;
+    const pump = await this.deps.devices.use(pumpId, 'dispenser', this.deps.commandTimeoutMs);
+    // A pump that was mid-stroke when the worker died finishes on its own: wait until it stops.
+    const deadline = Date.now() + 60_000;
+    while (
+      (await pump.status({ timeoutMs: this.deps.commandTimeoutMs })).state === 'busy' &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const before = request.countersBefore as DispenseCounters | undefined;
+    const now = await pump.counters({ timeoutMs: this.deps.commandTimeoutMs });
+    const target = Number(request.volumeMl);
+    const delivered = now.infusedMl - (before?.infusedMl ?? now.infusedMl);
+    if (Math.abs(delivered - target) <= VOLUME_TOLERANCE * target)
+      return { kind: 'done', readBack: { deliveredMl: delivered } };
+    if (delivered <= VOLUME_TOLERANCE * target) return { kind: 'redo', readBack: { deliveredMl: delivered } };
+    return {
+      kind: 'operator',
+      reason: `dispense ${row.stepKey}: ${delivered.toFixed(2)} mL of ${target.toFixed(2)} mL were delivered before the worker stopped; check ${pumpId} and the vessel`,
+    };
+  }
+
+  private async settleIrradiation(
+    run: Run,
+    row: JournalEntry,
+    request: Record<string, unknown>,
+  ): Promise<Verdict> {
+    const shutterId = row.deviceId!;
+    const shutter = await this.deps.devices.use(shutterId, 'shutter', this.deps.commandTimeoutMs);
+    const [irradiatorId, positionId] = String(request.position).split('/');
+    try {
+      // The controller closes the shutter on its own timer; wait for it, then read what it actually did.
+      const deadline = Date.now() + 120_000;
+      let counters: ShutterCounters = await shutter.counters({ timeoutMs: this.deps.commandTimeoutMs });
+      while (!counters.closed && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        counters = await shutter.counters({ timeoutMs: this.deps.commandTimeoutMs });
+      }
+      if (!counters.closed) await shutter.safeState({ timeoutMs: this.deps.commandTimeoutMs });
+      const irradiator = await this.deps.devices
+        .use(irradiatorId, 'irradiator', this.deps.commandTimeoutMs)
+        .catch(() => undefined);
+      await irradiator?.lowerSource({ commandId: `${row.commandId}.lower-reconcile` }).catch(() => undefined);
+      if (irradiator) await this.deps.devices.releaseShared(irradiatorId);
+
+      const before = request.shutterBefore as ShutterCounters | undefined;
+      const openMs = counters.cumulativeOpenMs - (before?.cumulativeOpenMs ?? counters.cumulativeOpenMs);
+      const exposures = counters.exposures - (before?.exposures ?? counters.exposures);
+      const position = this.deps.inventory.devices
+        .find((d) => d.id === irradiatorId)
+        ?.positions?.find((p) => p.id === positionId);
+      const samples = (request.samples as string[] | undefined) ?? [];
+      const ledger = new DoseLedgerRepository(this.deps.db);
+      if (exposures > 0 && openMs > 0 && position) {
+        const rate = doseRateAt(position, new Date(this.deps.clock.now()));
+        const delivered = (rate * openMs) / 3_600_000;
+        for (const sampleId of samples) {
+          // Same command id as the engine would have used: a ledger row already written is not written twice.
+          await ledger.append({
+            sampleId,
+            runId: run.id,
+            stepKey: row.stepKey,
+            commandId: `${row.commandId}/${sampleId}`,
+            plannedKGy: Number(request.targetKGy),
+            deliveredKGy: delivered,
+            doseRateKGyPerH: rate,
+            position: String(request.position),
+            calibrationId: position.calibrationId,
+            actualExposureMs: openMs,
+            source: position.nuclide,
+          });
+        }
+      }
+      const target = Number(request.targetKGy);
+      const records = samples.length ? await ledger.forSample(samples[0]) : [];
+      const total = records.filter((r) => r.stepKey === row.stepKey).reduce((a, r) => a + r.deliveredKGy, 0);
+      if (total >= target * (1 - DOSE_TOLERANCE))
+        return { kind: 'done', readBack: { deliveredKGy: total, actualOpenMs: openMs } };
+      if (total <= 1e-9) return { kind: 'redo', readBack: { deliveredKGy: 0 } };
+      if (request.splitDoseAllowed)
+        return { kind: 'redo', readBack: { deliveredKGy: total, remainingKGy: target - total } };
+      return {
+        kind: 'operator',
+        reason: `irradiation ${row.stepKey} was interrupted after ${total.toFixed(2)} of ${target.toFixed(2)} kGy and the protocol does not allow a split dose`,
+      };
+    } finally {
+      await this.deps.devices.releaseShared(shutterId);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type { LabClock } from '@graftlab/clock';
+import type {
+  DoseLedgerRepository,
+  JournalEntry,
+  JournalRepository,
+  ReadingsRepository,
+  SamplesRepository,
+} from '@graftlab/db';
+import type { Inventory, InventoryStation } from '@graftlab/inventory';
+import type { ExecutionPlan, Protocol } from '@graftlab/protocol';
+import type { DeviceHub } from './device-hub';
+import type { LeaseManager } from './lease-manager';
+import type { OperatorChannel } from './operator-channel';
+
+export interface SampleState {
+  readonly id: string;
+  location: string;
+  invalidReason?: string;
+}
+
+export type EngineLog = (event: Record<string, unknown>, message: string) => void;
+
+/** Everything a step needs while a run executes on a station. */
+export interface RunContext {
+  readonly runId: string;
+  readonly protocol: Protocol;
+  readonly plan: ExecutionPlan;
+  readonly inventory: Inventory;
+  readonly station: InventoryStation;
+  readonly samples: SampleState[];
+  readonly clock: LabClock;
+  readonly signal: AbortSignal;
+  /** Lease holder id: worker and run, so a lease names who holds it. */
+  readonly holder: string;
+  readonly devices: DeviceHub;
+  readonly leases: LeaseManager;
+  readonly operator: OperatorChannel;
+  readonly journal: JournalRepository;
+  readonly ledger: DoseLedgerRepository;
+  readonly readings: ReadingsRepository;
+  readonly sampleRepo: SamplesRepository;
+  readonly log: EngineLog;
+  /** Latest journal row per journal key, loaded when the run (re)starts. */
+  readonly journalRows: Map<string, JournalEntry>;
+  /** Values weigh and measure steps recorded, per sample (W_0, W_g, ...), and their standard uncertainty. */
+  readonly recorded: Map<
+    string,
+    Record<string, { value: number; uncertainty: number; replicates: number[] }>
+  >;
+  /** Lab-clock start and end of each step key, for time windows. */
+  readonly timeline: Map<string, { start?: number; end?: number }>;
+  /** Device command timeout, ms (real time). */
+  readonly commandTimeoutMs: number;
+}
+
+export function validSamples(ctx: RunContext): SampleState[] {
+  return ctx.samples.filter((s) => !s.invalidReason);
+}

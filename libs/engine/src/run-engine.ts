@@ -1,0 +1,284 @@
+import type { LabClock } from '@graftlab/clock';
+import {
+  DoseLedgerRepository,
+  JournalRepository,
+  manifestHash,
+  ProtocolsRepository,
+  ReadingsRepository,
+  ResultsRepository,
+  RunsRepository,
+  SamplesRepository,
+  TERMINAL_RUN_STATES,
+  type Db,
+  type JournalEntry,
+  type Run,
+} from '@graftlab/db';
+import type { Inventory } from '@graftlab/inventory';
+import { compileProtocol, parseProtocol, type ExecutionPlan, type Protocol } from '@graftlab/protocol';
+import type { DeviceHub } from './device-hub';
+import { OperatorNeededError, RunInterrupted, SafetyRefusal } from './engine.errors';
+import type { LeaseManager } from './lease-manager';
+import type { OperatorChannel } from './operator-channel';
+import { outputsWithUncertainty } from './results';
+import type { RunControl } from './run-control';
+import type { EngineLog, RunContext, SampleState } from './run-context';
+import { runStep, sharedDevicesOf } from './step-runner';
+
+export interface EngineDeps {
+  readonly db: Db;
+  readonly inventory: Inventory;
+  readonly devices: DeviceHub;
+  readonly leases: LeaseManager;
+  readonly operator: OperatorChannel;
+  readonly control: RunControl;
+  readonly clock: LabClock;
+  readonly workerId: string;
+  readonly log: EngineLog;
+  readonly commandTimeoutMs?: number;
+  /** Identity and firmware of the devices, for the run manifest. */
+  readonly deviceIdentities?: () => Record<string, string>;
+  /** Model version of the optimizer that proposed the run (campaign runs), for the run manifest. */
+  readonly optimizerModelVersion?: (run: Run) => Promise<string | undefined>;
+}
+
+export type RunOutcome = { state: Run['state']; reason?: string };
+
+/** Latest journal row per key (highest attempt). */
+function latestRows(rows: readonly JournalEntry[]): Map<string, JournalEntry> {
+  const map = new Map<string, JournalEntry>();
+  for (const row of rows) {
+    const seen = map.get(row.stepKey);
+    if (!seen || row.attempt >= seen.attempt) map.set(row.stepKey, row);
+  }
+  return map;
+}
+
+/** Reloads the run's protocol and compiles its plan exactly as it was submitted (same date, same hash). */
+export async function planOf(
+  db: Db,
+  inventory: Inventory,
+  run: Run,
+): Promise<{ protocol: Protocol; plan: ExecutionPlan }> {
+  const version = await new ProtocolsRepository(db).version(run.protocolId, run.protocolVersion);
+  if (!version)
+    throw new Error(`protocol ${run.protocolId} v${run.protocolVersion} of run ${run.id} is missing`);
+  const protocol = parseProtocol(version.document);
+  const plan = compileProtocol(protocol, run.parameterValues as Record<string, unknown>, inventory, {
+    now: run.createdAt,
+  });
+  return { protocol, plan };
+}
+
+/**
+ * Executes one run on one station, step after step, from the journal: steps already confirmed are replayed from
+ * their read-backs, so a run continued after a crash or a pause picks up exactly where it was.
+ */
+export class RunEngine {
+  private readonly runs: RunsRepository;
+  private readonly journal: JournalRepository;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.runs = new RunsRepository(deps.db);
+    this.journal = new JournalRepository(deps.db);
+  }
+
+  async execute(runId: string, jobSignal?: AbortSignal): Promise<RunOutcome> {
+    const { deps } = this;
+    let run = await this.runs.get(runId);
+    if (!run) throw new Error(`run ${runId} not found`);
+    if (TERMINAL_RUN_STATES.includes(run.state))
+      return { state: run.state, reason: run.stateReason ?? undefined };
+    const station = deps.devices.stations.find((s) => s.id === run!.station);
+    if (!station)
+      throw new Error(`run ${runId} is for station ${run.station}, which this worker does not own`);
+    if (run.state === 'queued') run = await this.runs.transition(runId, 'queued', 'running');
+    else if (run.state !== 'running') return { state: run.state, reason: run.stateReason ?? undefined };
+
+    const { protocol, plan } = await planOf(deps.db, deps.inventory, run);
+    const samples: SampleState[] = [];
+    const sampleRepo = new SamplesRepository(deps.db);
+    for (const id of await this.runs.sampleIds(runId)) {
+      const row = await sampleRepo.get(id);
+      samples.push({
+        id,
+        location: row?.currentLocation ?? 'rack-a',
+        invalidReason: row?.status === 'invalidated' ? (row.statusReason ?? 'invalidated') : undefined,
+      });
+    }
+    const journalRows = latestRows(await this.journal.forRun(runId));
+    const abort = new AbortController();
+    const onJobAbort = () => abort.abort(new RunInterrupted('shutdown', 'the worker is shutting down'));
+    jobSignal?.addEventListener('abort', onJobAbort, { once: true });
+    const unsubscribe = deps.control.onImmediate((target, request) => {
+      if (target !== '*' && target !== runId) return;
+      if (request.kind === 'pause' && request.mode === 'safe-point') return;
+      abort.abort(new RunInterrupted(request.kind === 'pause' ? 'pause' : request.kind, request.reason));
+    });
+    const ctx: RunContext = {
+      runId,
+      protocol,
+      plan,
+      inventory: deps.inventory,
+      station,
+      samples,
+      clock: deps.clock,
+      signal: abort.signal,
+      holder: `${deps.workerId}/${runId}`,
+      devices: deps.devices,
+      leases: deps.leases,
+      operator: deps.operator,
+      journal: this.journal,
+      ledger: new DoseLedgerRepository(deps.db),
+      readings: new ReadingsRepository(deps.db),
+      sampleRepo,
+      log: deps.log,
+      journalRows,
+      recorded: new Map(),
+      timeline: timelineFrom(plan, journalRows),
+      commandTimeoutMs: deps.commandTimeoutMs ?? 5000,
+    };
+    deps.log({ runId, station: station.id, steps: plan.steps.length }, 'run started');
+    try {
+      for (let i = 0; i < plan.steps.length; i++) {
+        const keep = plan.steps.slice(i + 1, i + 2).flatMap((s) => sharedDevicesOf(ctx, s));
+        await runStep(ctx, plan.steps[i], deps.control, keep);
+        if (abort.signal.aborted) throw abort.signal.reason as Error;
+      }
+      await this.recordResults(ctx, run);
+      const done = await this.runs.transition(runId, 'running', 'completed', {
+        reason: samples.every((s) => s.invalidReason)
+          ? `no valid sample: ${samples[0]?.invalidReason ?? 'none'}`
+          : undefined,
+      });
+      deps.log({ runId }, 'run completed');
+      return { state: done.state, reason: done.stateReason ?? undefined };
+    } catch (e) {
+      return await this.settleFailure(ctx, e);
+    } finally {
+      unsubscribe();
+      jobSignal?.removeEventListener('abort', onJobAbort);
+      await deps.leases.releaseAllOf(ctx.holder);
+    }
+  }
+
+  /** What a failure means for the run: paused, waiting for a person, aborted or failed — always with the reason. */
+  private async settleFailure(ctx: RunContext, e: unknown): Promise<RunOutcome> {
+    const { deps } = this;
+    const error = e instanceof Error ? e : new Error(String(e));
+    const interrupted =
+      error instanceof RunInterrupted
+        ? error
+        : ctx.signal.reason instanceof RunInterrupted
+          ? (ctx.signal.reason as RunInterrupted)
+          : undefined;
+    const station = ctx.station;
+    const stationSafe = async () => {
+      await Promise.all(
+        deps.devices
+          .ownedDevices()
+          .filter((d) => station.devices.includes(d.id))
+          .map((d) => d.safeState({ timeoutMs: 10_000 }).catch(() => undefined)),
+      );
+    };
+    let to: 'paused' | 'waiting-operator' | 'aborted' | 'failed';
+    let reason: string;
+    if (interrupted?.kind === 'pause') {
+      to = 'paused';
+      reason = interrupted.reason;
+      await deps.control.clear(ctx.runId);
+    } else if (interrupted?.kind === 'abort' || interrupted?.kind === 'estop') {
+      to = 'aborted';
+      reason = interrupted.reason;
+      await stationSafe();
+    } else if (interrupted?.kind === 'shutdown') {
+      // The worker stops: the run stays `running` and the next worker start continues it from the journal.
+      await stationSafe();
+      deps.log({ runId: ctx.runId }, 'run left for continuation after shutdown');
+      return { state: 'running', reason: interrupted.reason };
+    } else if (error instanceof SafetyRefusal) {
+      to = 'paused';
+      reason = error.reason;
+    } else if (error instanceof OperatorNeededError) {
+      to = 'waiting-operator';
+      reason = error.reason;
+      await stationSafe();
+    } else {
+      to = 'failed';
+      reason = error.message;
+      await stationSafe();
+    }
+    const run = await this.runs.transition(ctx.runId, 'running', to, { reason }).catch(() => undefined);
+    deps.log({ runId: ctx.runId, state: to, reason }, `run ${to}`);
+    return { state: run?.state ?? to, reason };
+  }
+
+  /** Outputs per valid sample, with uncertainty and the manifest hash, through the outbox (exactly once per result id). */
+  private async recordResults(ctx: RunContext, run: Run): Promise<void> {
+    const identities = this.deps.deviceIdentities?.() ?? {};
+    const hash = manifestHash({
+      protocol: { id: run.protocolId, version: run.protocolVersion, contentHash: ctx.plan.hash },
+      parameters: ctx.plan.parameters,
+      inventory: this.deps.inventory,
+      devices: Object.fromEntries(
+        this.deps.inventory.devices.map((d) => [d.id, { driver: d.driver, firmware: identities[d.id] }]),
+      ),
+      calibrations: Object.fromEntries(ctx.plan.calibrations.map((c) => [c.calibrationId, c])),
+      optimizerModelVersion: (await this.deps.optimizerModelVersion?.(run)) ?? undefined,
+    });
+    await this.runs.setManifestHash(ctx.runId, hash);
+    const items = [];
+    for (const sample of ctx.samples) {
+      if (sample.invalidReason) continue;
+      const recorded = ctx.recorded.get(sample.id) ?? {};
+      let outputs;
+      try {
+        outputs = outputsWithUncertainty(ctx.protocol, recorded, ctx.plan.parameters);
+      } catch (e) {
+        this.deps.log(
+          { runId: ctx.runId, sampleId: sample.id, err: (e as Error).message },
+          'outputs not computable',
+        );
+        continue;
+      }
+      for (const o of outputs)
+        items.push({
+          sampleId: sample.id,
+          name: o.name,
+          value: o.value,
+          unit: o.unit,
+          uncertainty: o.uncertainty,
+          manifestHash: hash,
+        });
+    }
+    if (items.length) await new ResultsRepository(this.deps.db).recordResults(ctx.runId, items);
+    for (const sample of ctx.samples) {
+      if (!sample.invalidReason)
+        await ctx.sampleRepo.setStatus(sample.id, 'grafted', undefined, ctx.holder).catch(() => undefined);
+    }
+  }
+}
+
+/** Lab-clock start and end of the steps already journaled (a continued run keeps its time windows). */
+function timelineFrom(
+  plan: ExecutionPlan,
+  rows: Map<string, JournalEntry>,
+): Map<string, { start?: number; end?: number }> {
+  const timeline = new Map<string, { start?: number; end?: number }>();
+  for (const step of plan.steps) {
+    let start: number | undefined;
+    let end: number | undefined;
+    let allDone = true;
+    let any = false;
+    for (const [key, row] of rows) {
+      if (key !== step.key && !key.startsWith(step.key + '/')) continue;
+      any = true;
+      const s = (row.request as { labStart?: number } | null)?.labStart;
+      const e = (row.readBack as { labEnd?: number } | null)?.labEnd;
+      if (s !== undefined) start = Math.min(start ?? s, s);
+      if (e !== undefined) end = Math.max(end ?? e, e);
+      if (row.state !== 'confirmed') allDone = false;
+    }
+    if (any) timeline.set(step.key, { start, end: allDone ? end : undefined });
+  }
+  return timeline;
+}

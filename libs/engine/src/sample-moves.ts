@@ -1,0 +1,75 @@
+import { journaled } from './journaled';
+import type { RunContext, SampleState } from './run-context';
+
+/** A location that belongs to a station (its reactor vessel) means the vessel of the station running the run. */
+export function bindLocation(ctx: RunContext, location: string): string {
+  const entry = ctx.inventory.locations.find((l) => l.id === location);
+  if (entry?.station && entry.kind === 'reactor' && entry.station !== ctx.station.id)
+    return ctx.station.vessel;
+  return location;
+}
+
+/**
+ * Puts a sample where a step needs it: the lab's robot moves it (journaled, idempotent by command id, under a
+ * lease); a lab without a robot asks the operator.
+ */
+export async function ensureAt(
+  ctx: RunContext,
+  sample: SampleState,
+  target: string,
+  stepKey: string,
+): Promise<void> {
+  const to = bindLocation(ctx, target);
+  if (sample.location === to) return;
+  const from = sample.location;
+  const key = `${stepKey}/move/${sample.id}/${to}`;
+  const robotId = ctx.devices.deviceIdFor(ctx.station, 'sample-handler');
+  if (!robotId) {
+    await journaled(
+      ctx,
+      key,
+      { settlement: 'ask-operator', request: { from, to }, sampleId: sample.id },
+      async (commandId) => {
+        await ctx.operator.ask(
+          {
+            promptId: commandId,
+            runId: ctx.runId,
+            stepKey: key,
+            message: `Move sample ${sample.id} from ${from} to ${to}`,
+          },
+          { timeoutMs: 24 * 3600_000, signal: ctx.signal },
+        );
+        return { from, to };
+      },
+    );
+  } else {
+    const taken = await ctx.leases.acquire([robotId], ctx.holder, ctx.runId, ctx.signal);
+    try {
+      const robot = await ctx.devices.use(robotId, 'sample-handler', ctx.commandTimeoutMs);
+      try {
+        await journaled(
+          ctx,
+          key,
+          { deviceId: robotId, sampleId: sample.id, settlement: 'retry-safe', request: { from, to } },
+          async (commandId) => {
+            await robot.move(
+              { commandId, sampleId: sample.id, from, to },
+              { signal: ctx.signal, timeoutMs: 10 * ctx.commandTimeoutMs },
+            );
+            return { from, to };
+          },
+        );
+      } finally {
+        await ctx.devices.releaseShared(robotId);
+      }
+    } finally {
+      await ctx.leases.release(taken, ctx.holder);
+    }
+  }
+  sample.location = to;
+  await ctx.sampleRepo
+    .move(sample.id, to, { actor: ctx.holder, runId: ctx.runId, reason: `step ${stepKey}` })
+    .catch((e: Error) =>
+      ctx.log({ runId: ctx.runId, sampleId: sample.id, err: e.message }, 'sample location not recorded'),
+    );
+}

@@ -1,0 +1,93 @@
+import type { PlannedStep } from '@graftlab/protocol';
+import { SafetyRefusal } from '../engine.errors';
+import { journaled } from '../journaled';
+import { M3_PER_ML, siArg, stringArg } from '../quantities';
+import type { RunContext } from '../run-context';
+import { validSamples } from '../run-context';
+import { bindLocation, ensureAt } from '../sample-moves';
+
+const DEFAULT_RATE_ML_PER_MIN = 10;
+
+/** Volume already dispensed into a vessel by this run (from confirmed journal rows). */
+function dispensedIntoMl(ctx: RunContext, vessel: string): number {
+  let total = 0;
+  for (const row of ctx.journalRows.values()) {
+    const req = row.request as { vessel?: string; volumeMl?: number } | null;
+    if (row.state === 'confirmed' && req?.vessel === vessel && typeof req.volumeMl === 'number')
+      total += req.volumeMl;
+  }
+  return total;
+}
+
+/**
+ * dispense: the station's pump delivers the reagent into the vessel where the samples already lie (the moment of
+ * monomer contact). The delivered volume is read back from the pump's own counter, never assumed.
+ */
+export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<void> {
+  const vessel = bindLocation(ctx, stringArg(step, 'vessel') ?? ctx.station.vessel);
+  const volumeM3 = siArg(step, 'volume') ?? (siArg(step, 'mass') ?? 0) / 1000; // mass-only: water-like density, 1 g/mL
+  const volumeMl = volumeM3 / M3_PER_ML;
+  const rate = siArg(step, 'rate');
+  const rateMlPerMin = rate ? (rate / M3_PER_ML) * 60 : DEFAULT_RATE_ML_PER_MIN;
+  const pumpId = ctx.devices.deviceIdFor(ctx.station, 'dispenser');
+  if (!pumpId) throw new Error(`station ${ctx.station.id} has no dispenser`);
+  const maxM3 =
+    ctx.plan.safety.vesselMaxVolumeM3[vessel] ??
+    ctx.plan.safety.vesselMaxVolumeM3[stringArg(step, 'vessel') ?? ''];
+  if (maxM3 !== undefined && (dispensedIntoMl(ctx, vessel) + volumeMl) * M3_PER_ML > maxM3 * (1 + 1e-9)) {
+    throw new SafetyRefusal(
+      `dispense ${step.key} refused: ${vessel} would hold more than ${(maxM3 / M3_PER_ML).toFixed(1)} mL`,
+    );
+  }
+  for (const sample of validSamples(ctx)) await ensureAt(ctx, sample, vessel, step.key);
+  const pump = await ctx.devices.use(pumpId, 'dispenser', ctx.commandTimeoutMs);
+  const before = await pump.counters({ signal: ctx.signal });
+  const result = await journaled(
+    ctx,
+    step.key,
+    {
+      deviceId: pumpId,
+      settlement: step.settlement,
+      request: {
+        reagent: stringArg(step, 'reagent'),
+        vessel,
+        volumeMl,
+        rateMlPerMin,
+        countersBefore: before,
+      },
+    },
+    async (commandId) => {
+      const contact = new Date(ctx.clock.now());
+      for (const sample of validSamples(ctx)) {
+        await ctx.readings.append({
+          deviceId: pumpId,
+          runId: ctx.runId,
+          stepKey: step.key,
+          sampleId: sample.id,
+          name: 'monomer-contact',
+          value: 0,
+          deviceTimestamp: contact,
+        });
+      }
+      const out = await pump.dispense(
+        { commandId, volumeMl, rateMlPerMin },
+        {
+          signal: ctx.signal,
+          timeoutMs: ctx.clock.toRealMs((volumeMl / rateMlPerMin) * 60_000) + 10 * ctx.commandTimeoutMs,
+        },
+      );
+      return { deliveredMl: out.deliveredMl };
+    },
+  );
+  for (const sample of validSamples(ctx)) {
+    await ctx.readings.append({
+      deviceId: pumpId,
+      runId: ctx.runId,
+      stepKey: step.key,
+      sampleId: sample.id,
+      name: 'dispensed-volume',
+      value: result.deliveredMl,
+      unit: 'mL',
+    });
+  }
+}

@@ -1,0 +1,170 @@
+import { doseRateAt } from '@graftlab/inventory';
+import type { PlannedStep } from '@graftlab/protocol';
+import { SafetyRefusal } from '../engine.errors';
+import { journaled } from '../journaled';
+import { stringArg, booleanArg } from '../quantities';
+import type { RunContext } from '../run-context';
+import { validSamples } from '../run-context';
+import { ensureAt } from '../sample-moves';
+
+const DOSE_TOLERANCE_KGY = 0.01;
+
+export function irradiationLocation(
+  ctx: RunContext,
+  step: PlannedStep,
+): { irradiatorId: string; positionId: string; location: string } {
+  const position = stringArg(step, 'position') ?? '';
+  const irradiatorId =
+    step.devices[step.roles.indexOf('irradiator')] ?? ctx.devices.deviceIdFor(ctx.station, 'irradiator');
+  if (!irradiatorId) throw new Error('no irradiator in the inventory');
+  const [device, pos] = position.includes('/') ? position.split('/') : [irradiatorId, position];
+  return { irradiatorId: device, positionId: pos, location: `${device}/${pos}` };
+}
+
+/**
+ * irradiate: dose = decay-corrected dose rate × the exposure the shutter controller timed and reports.
+ * Only the dose still missing for this step is requested (a resumed split dose delivers the remainder).
+ * Software reads the facility permissives and only adds restrictions; the source is always lowered after.
+ */
+export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise<void> {
+  const { irradiatorId, positionId, location } = irradiationLocation(ctx, step);
+  const shutterId =
+    step.devices[step.roles.indexOf('shutter')] ?? ctx.devices.deviceIdFor(ctx.station, 'shutter');
+  if (!shutterId) throw new Error('no shutter in the inventory');
+  const position = ctx.inventory.devices
+    .find((d) => d.id === irradiatorId)
+    ?.positions?.find((p) => p.id === positionId);
+  if (!position) throw new Error(`unknown irradiation position ${location}`);
+  const targetKGy = (step.dose?.si ?? 0) / 1000;
+  const maxSegmentMs = Math.floor(
+    ctx.inventory.devices.find((d) => d.id === shutterId)?.limits.maxOpenMs ?? 999_999,
+  );
+  const samples = validSamples(ctx);
+  if (!samples.length) return;
+
+  await checkPreconditions(ctx, step, targetKGy);
+
+  for (const sample of samples) await ensureAt(ctx, sample, location, step.key);
+  const irradiator = await ctx.devices.use(irradiatorId, 'irradiator', ctx.commandTimeoutMs);
+  const shutter = await ctx.devices.use(shutterId, 'shutter', ctx.commandTimeoutMs);
+  try {
+    await journaled(
+      ctx,
+      step.key,
+      {
+        deviceId: shutterId,
+        settlement: step.settlement,
+        request: {
+          targetKGy,
+          position: location,
+          calibrationId: position.calibrationId,
+          samples: samples.map((s) => s.id),
+          splitDoseAllowed: booleanArg(step, 'splitDoseAllowed') ?? false,
+          shutterBefore: await shutter.counters({ signal: ctx.signal }),
+        },
+      },
+      async (commandId) => {
+        const already = await ctx.ledger.forSample(samples[0].id);
+        const deliveredBefore = already
+          .filter((r) => r.stepKey === step.key)
+          .reduce((a, r) => a + r.deliveredKGy, 0);
+        const remaining = targetKGy - deliveredBefore;
+        if (remaining <= DOSE_TOLERANCE_KGY)
+          return { deliveredKGy: deliveredBefore, actualOpenMs: 0, resumed: true };
+        const permissives = await irradiator.permissives({ signal: ctx.signal });
+        const blocked = [
+          !permissives.doorClosed && 'the cell door is open',
+          !permissives.areaMonitorOk && 'the area monitor is not clear',
+          !permissives.keyEnabled && 'the console key is off',
+          permissives.interlockTripped && 'the interlock is latched',
+        ].filter(Boolean);
+        if (blocked.length) throw new SafetyRefusal(`irradiation ${step.key} refused: ${blocked.join(', ')}`);
+        const rateKGyPerH = doseRateAt(position, new Date(ctx.clock.now()));
+        const durationMs = (remaining / rateKGyPerH) * 3_600_000;
+        const startedAt = new Date(ctx.clock.now());
+        let actualOpenMs = 0;
+        try {
+          await irradiator.raiseSource({ commandId: `${commandId}.raise` }, { signal: ctx.signal });
+          // The controller times each opening itself; an exposure longer than its longest timed opening is
+          // delivered in consecutive device-timed segments, and the dose counts only what it reports open.
+          let remainingMs = Math.round(durationMs);
+          for (let segment = 0; remainingMs >= 1; segment++) {
+            const segmentMs = Math.min(remainingMs, maxSegmentMs);
+            const exposure = await shutter.expose(
+              { commandId: segment === 0 ? commandId : `${commandId}.${segment}`, durationMs: segmentMs },
+              { signal: ctx.signal, timeoutMs: ctx.clock.toRealMs(segmentMs) + 10 * ctx.commandTimeoutMs },
+            );
+            actualOpenMs += exposure.actualOpenMs;
+            remainingMs -= segmentMs;
+          }
+        } finally {
+          await irradiator
+            .lowerSource({ commandId: `${commandId}.lower` })
+            .catch((e: Error) =>
+              ctx.log(
+                { runId: ctx.runId, stepKey: step.key, deviceId: irradiatorId, err: e.message },
+                'source lowering not confirmed',
+              ),
+            );
+        }
+        const deliveredKGy = (rateKGyPerH * actualOpenMs) / 3_600_000;
+        for (const sample of samples) {
+          await ctx.ledger.append({
+            sampleId: sample.id,
+            runId: ctx.runId,
+            stepKey: step.key,
+            commandId: `${commandId}/${sample.id}`,
+            plannedKGy: remaining,
+            deliveredKGy,
+            doseRateKGyPerH: rateKGyPerH,
+            position: location,
+            calibrationId: position.calibrationId,
+            actualExposureMs: actualOpenMs,
+            source: position.nuclide,
+            atmosphere: stringArg(step, 'atmosphere'),
+            startedAt,
+            endedAt: new Date(ctx.clock.now()),
+          });
+        }
+        return {
+          deliveredKGy: deliveredBefore + deliveredKGy,
+          actualOpenMs,
+          rateKGyPerH,
+          requestedMs: durationMs,
+        };
+      },
+    );
+  } finally {
+    await ctx.devices.releaseShared(shutterId);
+    await ctx.devices.releaseShared(irradiatorId);
+  }
+}
+
+/** Dose budget and purge checks before anything is sent (the plan was checked statically too). */
+async function checkPreconditions(ctx: RunContext, step: PlannedStep, targetKGy: number): Promise<void> {
+  const env = ctx.plan.safety;
+  for (const sample of validSamples(ctx)) {
+    const records = await ctx.ledger.forSample(sample.id);
+    const otherSteps = records.filter((r) => r.stepKey !== step.key).reduce((a, r) => a + r.deliveredKGy, 0);
+    if ((otherSteps + targetKGy) * 1000 > env.maxDosePerSampleGy + 1e-6) {
+      throw new SafetyRefusal(
+        `irradiation ${step.key} refused: sample ${sample.id} would receive ${(otherSteps + targetKGy).toFixed(2)} kGy, over the limit of ${(env.maxDosePerSampleGy / 1000).toFixed(2)} kGy`,
+      );
+    }
+  }
+  if (targetKGy * validSamples(ctx).length * 1000 > env.maxDosePerRunGy + 1e-6) {
+    throw new SafetyRefusal(
+      `irradiation ${step.key} refused: the run's dose would exceed ${(env.maxDosePerRunGy / 1000).toFixed(1)} kGy`,
+    );
+  }
+  if (stringArg(step, 'atmosphere') !== 'air' && env.irradiate.purgeComplete) {
+    const purges = ctx.plan.steps.filter(
+      (s) => (s.type === 'purge' || s.type === 'evacuate-refill') && s.startOffsetS < step.startOffsetS,
+    );
+    const done = purges.some((p) =>
+      ['confirmed', 'settled'].includes(ctx.journalRows.get(p.key)?.state ?? ''),
+    );
+    if (purges.length && !done)
+      throw new SafetyRefusal(`irradiation ${step.key} refused: the purge before it is not complete`);
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { PlannedStep } from '@graftlab/protocol';
+import { journaled } from '../journaled';
+import { siArg, stringArg } from '../quantities';
+import type { OperatorAction } from '../operator-channel';
+import type { RunContext } from '../run-context';
+import { validSamples } from '../run-context';
+import { materialFacts } from '../materials';
+
+const DAY_MS = 24 * 3600_000;
+
+/** prompt: an operator action that must be acknowledged; structured actions name exactly what to do. */
+export async function promptStep(ctx: RunContext, step: PlannedStep): Promise<void> {
+  const message = stringArg(step, 'message') ?? step.title ?? step.key;
+  const timeoutMs = (siArg(step, 'timeout') ?? 7 * 24 * 3600) * 1000;
+  const action = step.args.action as { kind?: string; location?: string; reagent?: string } | undefined;
+  const facts = materialFacts(ctx);
+  const asks: { key: string; action?: OperatorAction; sampleId?: string }[] = [];
+  if (action?.kind === 'load-sample') {
+    for (const sample of validSamples(ctx)) {
+      asks.push({
+        key: `${step.key}/${sample.id}`,
+        sampleId: sample.id,
+        action: {
+          kind: 'load-sample',
+          sampleId: sample.id,
+          location: action.location ?? sample.location,
+          basePolymer: facts.basePolymer,
+          thicknessUm: facts.thicknessUm,
+          nominalMassG: facts.nominalMassG,
+        },
+      });
+    }
+  } else if (action?.kind === 'fill-reagent') {
+    const device = ctx.devices.deviceIdFor(ctx.station, 'dispenser') ?? 'dispenser';
+    asks.push({
+      key: step.key,
+      action: {
+        kind: 'fill-reagent',
+        device,
+        reagent: action.reagent ?? 'monomer-solution',
+        monomer: facts.monomer,
+        concentrationWtPct: facts.concentrationWtPct,
+        medium: facts.medium,
+      },
+    });
+  } else {
+    asks.push({ key: step.key });
+  }
+  for (const ask of asks) {
+    await journaled(
+      ctx,
+      ask.key,
+      {
+        settlement: step.settlement,
+        sampleId: ask.sampleId,
+        request: { message, action: ask.action ?? null },
+      },
+      async (commandId) => {
+        const answer = await ctx.operator.ask(
+          { promptId: commandId, runId: ctx.runId, stepKey: ask.key, message, action: ask.action },
+          { timeoutMs: Math.min(timeoutMs, 30 * DAY_MS), signal: ctx.signal },
+        );
+        if (ask.action?.kind === 'load-sample' && ask.sampleId) {
+          const s = ctx.samples.find((x) => x.id === ask.sampleId);
+          if (s) s.location = ask.action.location;
+        }
+        return { by: answer.by, note: answer.note ?? null };
+      },
+    );
+  }
+}
+
+/** measure: a named reading (IEC, conductivity) entered by the operator who measured it. */
+export async function measureStep(ctx: RunContext, step: PlannedStep): Promise<void> {
+  const record = step.records ?? stringArg(step, 'record') ?? step.key;
+  const unit = stringArg(step, 'unit') ?? '';
+  for (const sample of validSamples(ctx)) {
+    const key = `${step.key}/${sample.id}`;
+    const out = await journaled(
+      ctx,
+      key,
+      { sampleId: sample.id, settlement: step.settlement, request: { record, unit } },
+      async (commandId) => {
+        const answer = await ctx.operator.ask(
+          {
+            promptId: commandId ?? randomUUID(),
+            runId: ctx.runId,
+            stepKey: key,
+            message: `Measure ${stringArg(step, 'property') ?? record} of sample ${sample.id} with ${stringArg(step, 'instrument') ?? 'the instrument'} and enter it in ${unit}`,
+          },
+          { timeoutMs: 30 * DAY_MS, signal: ctx.signal },
+        );
+        return { value: answer.value ?? null, by: answer.by };
+      },
+    );
+    if (typeof out.value === 'number') {
+      const entry = ctx.recorded.get(sample.id) ?? {};
+      entry[record] = { value: out.value, uncertainty: 0, replicates: [out.value] };
+      ctx.recorded.set(sample.id, entry);
+      await ctx.readings.append({
+        deviceId: 'operator',
+        runId: ctx.runId,
+        stepKey: step.key,
+        sampleId: sample.id,
+        name: record,
+        value: out.value,
+        unit,
+      });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** A continuous parameter searched between min and max (inclusive), in its own unit. */
+export const numberParameterSchema = z
+  .object({
+    name: z.string().min(1),
+    type: z.literal('number'),
+    min: z.number(),
+    max: z.number(),
+    unit: z.string().optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+/** A parameter taking one of a few named values (base polymer, monomer, solvent). */
+export const categoricalParameterSchema = z
+  .object({
+    name: z.string().min(1),
+    type: z.literal('categorical'),
+    choices: z.array(z.string().min(1)).min(1),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const parameterSchema = z.discriminatedUnion('type', [
+  numberParameterSchema,
+  categoricalParameterSchema,
+]);
+
+/**
+ * One measured output the objective cares about. `transform` is how the model sees it: log1p suits
+ * outputs spanning orders of magnitude such as the degree of grafting (it never changes the score).
+ */
+export const targetSchema = z
+  .object({
+    name: z.string().min(1),
+    mode: z.enum(['max', 'min', 'match']),
+    value: z.number().optional(),
+    weight: z.number().positive().optional(),
+    transform: z.enum(['none', 'log1p']).optional(),
+  })
+  .strict();
+
+/** A known cost per unit of a numeric parameter (e.g. dose), subtracted from the score. */
+export const costSchema = z.object({ parameter: z.string().min(1), weight: z.number() }).strict();
+
+export const objectiveSchema = z
+  .object({ targets: z.array(targetSchema).min(1), costs: z.array(costSchema).optional() })
+  .strict();
+
+export const spaceSchema = z
+  .object({ parameters: z.array(parameterSchema).min(1), objective: objectiveSchema })
+  .strict();
+
+export type NumberParameter = z.infer<typeof numberParameterSchema>;
+export type CategoricalParameter = z.infer<typeof categoricalParameterSchema>;
+export type Parameter = z.infer<typeof parameterSchema>;
+export type Target = z.infer<typeof targetSchema>;
+export type Objective = z.infer<typeof objectiveSchema>;
+export type SearchSpace = z.infer<typeof spaceSchema>;
+/** Parameter values by name: numbers for numeric parameters, a choice for categorical ones. */
+export type Params = Record<string, number | string>;

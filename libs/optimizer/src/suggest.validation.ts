@@ -1,0 +1,186 @@
+import type { z } from 'zod';
+import { DocumentError, toPointer, zodProblems, type Problem } from '@graftlab/validation';
+import { observationsSchema, type Observation } from './observation.schema';
+import { spaceSchema, type Params, type SearchSpace } from './space.schema';
+import {
+  suggestRequestSchema,
+  suggestResponseSchema,
+  type Candidate,
+  type SuggestRequest,
+  type SuggestResponse,
+} from './suggest.schema';
+
+type Path = readonly (string | number)[];
+const at = (path: Path, message: string): Problem => ({ pointer: toPointer(path), message });
+
+/** Checks zod cannot express: ranges, unique names, match values, costs on numeric parameters. */
+function spaceProblems(space: SearchSpace, base: Path = []): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, number>();
+  space.parameters.forEach((p, i) => {
+    if (seen.has(p.name))
+      problems.push(at([...base, 'parameters', i, 'name'], `duplicate parameter "${p.name}"`));
+    seen.set(p.name, i);
+    if (p.type === 'number' && !(p.max > p.min))
+      problems.push(at([...base, 'parameters', i, 'max'], `max ${p.max} must be greater than min ${p.min}`));
+    if (p.type === 'categorical') {
+      const choices = new Set<string>();
+      p.choices.forEach((c, j) => {
+        if (choices.has(c))
+          problems.push(at([...base, 'parameters', i, 'choices', j], `duplicate choice "${c}"`));
+        choices.add(c);
+      });
+    }
+  });
+  const targets = new Set<string>();
+  space.objective.targets.forEach((t, i) => {
+    if (targets.has(t.name))
+      problems.push(at([...base, 'objective', 'targets', i, 'name'], `duplicate target "${t.name}"`));
+    targets.add(t.name);
+    if (t.mode === 'match' && t.value === undefined)
+      problems.push(at([...base, 'objective', 'targets', i, 'value'], 'a "match" target needs a value'));
+  });
+  (space.objective.costs ?? []).forEach((c, i) => {
+    const index = seen.get(c.parameter);
+    const pointer = [...base, 'objective', 'costs', i, 'parameter'];
+    if (index === undefined) problems.push(at(pointer, `unknown parameter "${c.parameter}"`));
+    else if (space.parameters[index].type !== 'number')
+      problems.push(at(pointer, `cost on "${c.parameter}", which is not a numeric parameter`));
+  });
+  return problems;
+}
+
+/** Problems with one set of parameter values against the space (every parameter, inside its range). */
+export function paramsProblems(space: SearchSpace, params: Params, base: Path): Problem[] {
+  const problems: Problem[] = [];
+  const names = new Set(space.parameters.map((p) => p.name));
+  for (const key of Object.keys(params))
+    if (!names.has(key)) problems.push(at([...base, key], `unknown parameter "${key}"`));
+  for (const p of space.parameters) {
+    const value = params[p.name];
+    const pointer = [...base, p.name];
+    if (value === undefined) {
+      problems.push(at(pointer, `missing parameter "${p.name}"`));
+    } else if (p.type === 'number') {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        problems.push(at(pointer, `expected a number, found ${JSON.stringify(value)}`));
+      else if (value < p.min || value > p.max)
+        problems.push(at(pointer, `${value} is outside the space [${p.min}, ${p.max}]`));
+    } else if (typeof value !== 'string' || !p.choices.includes(value)) {
+      problems.push(at(pointer, `${JSON.stringify(value)} is not one of ${p.choices.join(', ')}`));
+    }
+  }
+  return problems;
+}
+
+function observationProblems(
+  space: SearchSpace,
+  observations: readonly Observation[],
+  base: Path,
+): Problem[] {
+  const problems: Problem[] = [];
+  observations.forEach((o, i) => {
+    problems.push(...paramsProblems(space, o.params, [...base, i, 'params']));
+    switch (o.status) {
+      case 'completed': {
+        if (!o.outputs) {
+          problems.push(at([...base, i, 'outputs'], 'a completed observation needs outputs'));
+          break;
+        }
+        for (const t of space.objective.targets) {
+          const y = o.outputs[t.name];
+          if (y === undefined)
+            problems.push(
+              at([...base, i, 'outputs'], `missing output "${t.name}" for a completed observation`),
+            );
+          else if (t.transform === 'log1p' && !(y > -1))
+            problems.push(
+              at([...base, i, 'outputs', t.name], `${y} cannot be log1p-transformed (must be > -1)`),
+            );
+        }
+        for (const key of Object.keys(o.uncertainty ?? {}))
+          if (o.outputs[key] === undefined)
+            problems.push(
+              at([...base, i, 'uncertainty', key], `uncertainty for "${key}", which has no output`),
+            );
+        break;
+      }
+      case 'failed':
+      case 'pending':
+        if (o.outputs && Object.keys(o.outputs).length > 0)
+          problems.push(at([...base, i, 'outputs'], `a ${o.status} observation has no outputs`));
+        break;
+    }
+  });
+  return problems;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const result = schema.safeParse(raw);
+  if (!result.success) throw new DocumentError(zodProblems(result.error, raw));
+  return result.data;
+}
+
+/** A search space document, or a DocumentError with pointers into it (e.g. /parameters/1/max). */
+export function parseSpace(raw: unknown): SearchSpace {
+  const space = parseWith(spaceSchema, raw);
+  const problems = spaceProblems(space);
+  if (problems.length) throw new DocumentError(problems);
+  return space;
+}
+
+/** An observations document (an array) checked against a space; pointers like /3/params/dose. */
+export function parseObservations(raw: unknown, space: SearchSpace): Observation[] {
+  const observations = parseWith(observationsSchema, raw);
+  const problems = observationProblems(space, observations, []);
+  if (problems.length) throw new DocumentError(problems);
+  return observations;
+}
+
+/** A whole suggest request; pointers like /space/parameters/1/max or /observations/3/params/dose. */
+export function parseSuggestRequest(raw: unknown): SuggestRequest {
+  const request = parseWith(suggestRequestSchema, raw);
+  const problems = spaceProblems(request.space, ['space']);
+  if (problems.length) throw new DocumentError(problems);
+  problems.push(...observationProblems(request.space, request.observations, ['observations']));
+  const names = new Set(request.space.parameters.map((p) => p.name));
+  (request.groupBy ?? []).forEach((name, i) => {
+    if (!names.has(name)) problems.push(at(['groupBy', i], `unknown parameter "${name}"`));
+  });
+  if (problems.length) throw new DocumentError(problems);
+  return request;
+}
+
+/**
+ * A reply from any optimizer checked against the request: the right number of candidates, each inside the
+ * space, grouped parameters shared. Pointers like /candidates/2/params/dose.
+ */
+export function parseSuggestResponse(raw: unknown, request: SuggestRequest): SuggestResponse {
+  const reply = parseWith(suggestResponseSchema, raw);
+  const problems: Problem[] = [];
+  if (reply.candidates.length !== request.batchSize)
+    problems.push(
+      at(['candidates'], `expected ${request.batchSize} candidates, found ${reply.candidates.length}`),
+    );
+  reply.candidates.forEach((c, i) =>
+    problems.push(...paramsProblems(request.space, c.params, ['candidates', i, 'params'])),
+  );
+  for (const name of request.groupBy ?? []) {
+    const first = reply.candidates[0]?.params[name];
+    reply.candidates.forEach((c, i) => {
+      if (c.params[name] !== first)
+        problems.push(at(['candidates', i, 'params', name], `must equal ${JSON.stringify(first)} (grouped)`));
+    });
+  }
+  if (problems.length) throw new DocumentError(problems);
+  const candidates: Candidate[] = reply.candidates.map((c) =>
+    c.acquisitionValue === undefined
+      ? { params: c.params }
+      : { params: c.params, acquisitionValue: c.acquisitionValue },
+  );
+  return {
+    candidates,
+    modelVersion: reply.modelVersion ?? 'external',
+    strategy: reply.strategy ?? 'external',
+  };
+}

@@ -1,0 +1,9 @@
+export { stationQueueName, QUEUE_PREFIX } from './queue-names';
+export {
+  type JobPayloads,
+  type JobName,
+  type JobHandlers,
+  JOB_NAMES,
+  assertEveryJobHandled,
+} from './job-catalogue';
+export { runJobOptions, STATION_WORKER_OPTIONS } from './job-options';

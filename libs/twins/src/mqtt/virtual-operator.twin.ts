@@ -1,0 +1,98 @@
+import { topics } from '@graftlab/devices';
+import type { LabWorld } from '../world/lab-world';
+import { MqttTwin, TwinRefusal, type Execution, type TwinBrokerOptions } from './mqtt-twin.base';
+
+export const OPERATOR_FW = 'VIRTUAL-OPERATOR 1.0';
+export const OPERATOR_ID = 'operator';
+
+/** What an operator prompt asks a person to do (the dashboard shows it to a human in a real lab). */
+export type OperatorAction =
+  | {
+      kind: 'load-sample';
+      sampleId: string;
+      location: string;
+      basePolymer: string;
+      thicknessUm: number;
+      nominalMassG: number;
+    }
+  | {
+      kind: 'fill-reagent';
+      device: string;
+      reagent: string;
+      monomer: string;
+      concentrationWtPct: number;
+      medium: string;
+    };
+
+/**
+ * The virtual operator: answers requests on graftlab/<lab>/operator/prompt ({promptId, message, action?}),
+ * performs the action in the world after a short (lab) delay, then replies `completed`.
+ */
+export class VirtualOperator extends MqttTwin {
+  static async connect(
+    world: LabWorld,
+    broker: TwinBrokerOptions,
+    delayLabMs = 30_000,
+  ): Promise<VirtualOperator> {
+    const link = await MqttTwin.connectLink(OPERATOR_ID, OPERATOR_FW, broker);
+    const twin = new VirtualOperator(world, link, delayLabMs);
+    await twin.start();
+    return twin;
+  }
+
+  private constructor(
+    world: LabWorld,
+    link: Awaited<ReturnType<typeof MqttTwin.connectLink>>,
+    private readonly delayLabMs: number,
+  ) {
+    super(OPERATOR_ID, world, link, OPERATOR_FW);
+  }
+
+  protected override commandFilter(): string {
+    return topics.operatorPrompt(this.labId);
+  }
+
+  protected override commandIdOf(payload: Record<string, unknown>): string | undefined {
+    const id = payload.commandId ?? payload.promptId;
+    return typeof id === 'string' && id ? id : undefined;
+  }
+
+  protected execute(_name: string, p: Record<string, unknown>): Execution {
+    const action = p.action as OperatorAction | undefined;
+    if (action !== undefined && (typeof action !== 'object' || action === null))
+      throw new TwinRefusal('bad-action', 'action must be an object');
+    if (action && action.kind !== 'load-sample' && action.kind !== 'fill-reagent')
+      throw new TwinRefusal(
+        'unknown-action',
+        `the virtual operator cannot do ${String((action as { kind: unknown }).kind)}`,
+      );
+    return this.world.clock.sleep(this.delayLabMs).then(() => {
+      if (!action) {
+        this.count('acknowledged');
+        return { acknowledged: true };
+      }
+      try {
+        if (action.kind === 'load-sample') {
+          this.world.loadSample({
+            id: action.sampleId,
+            basePolymer: action.basePolymer,
+            thicknessUm: action.thicknessUm,
+            nominalMassG: action.nominalMassG,
+            location: action.location,
+          });
+        } else {
+          this.world.chargeReagent(action.device, {
+            reagent: action.reagent,
+            monomer: action.monomer,
+            concentrationWtPct: action.concentrationWtPct,
+            medium: action.medium,
+          });
+        }
+      } catch (e) {
+        throw new TwinRefusal('action-failed', (e as Error).message);
+      }
+      this.count(`did:${action.kind}`);
+      return { done: action.kind };
+    });
+  }
+}
