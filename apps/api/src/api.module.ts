@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ConfigModule } from '@graftlab/config';
 import { graftlabLoggerModule } from '@graftlab/observability';
 import { RuntimeModule } from '@graftlab/runtime';
+import { AuditService } from './audit/audit.service';
 import { HttpErrorsFilter } from './common/http-errors.filter';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
@@ -24,6 +25,6 @@ import { RunsService } from './runs/runs.service';
     LabController,
     EventsController,
   ],
-  providers: [RunsService, { provide: APP_FILTER, useClass: HttpErrorsFilter }],
+  providers: [RunsService, AuditService, { provide: APP_FILTER, useClass: HttpErrorsFilter }],
 })
 export class ApiModule {}

@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Inventory } from '@graftlab/inventory';
 import { INVENTORY, KEYS, PromptBoard, REDIS } from '@graftlab/runtime';
+import { AuditService } from '../audit/audit.service';
+import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
 import { RunsService } from '../runs/runs.service';
 
@@ -26,6 +28,7 @@ export class LabController {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(INVENTORY) private readonly inventory: Inventory,
     private readonly runs: RunsService,
+    private readonly audit: AuditService,
   ) {
     this.prompts = new PromptBoard(redis);
   }
@@ -33,16 +36,21 @@ export class LabController {
   @Post('estop')
   @HttpCode(202)
   @ApiOperation({ summary: 'E-stop: every device of the lab to its safe state at once; running runs abort' })
-  async estop(@Body() body: unknown) {
+  @Roles('operator', 'scientist', 'safety-officer')
+  async estop(@Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(estopSchema, body ?? {});
-    return this.runs.estop(b.reason ?? 'e-stop');
+    const result = await this.runs.estop(b.reason ?? `e-stop by ${actor.name}`);
+    await this.audit.record(actor, { action: 'estop', reason: b.reason });
+    return result;
   }
 
   @Post('estop/reset')
   @HttpCode(200)
   @ApiOperation({ summary: 'Clear a latched e-stop (devices stay safe until a run uses them)' })
-  async resetEstop() {
+  @Roles('safety-officer')
+  async resetEstop(@CurrentActor() actor: Actor) {
     await this.runs.resetEstop();
+    await this.audit.record(actor, { action: 'estop.reset' });
     return { active: false };
   }
 
@@ -98,10 +106,12 @@ export class LabController {
   @Post('prompts/:id/ack')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an operator prompt (optionally with a measured value)' })
-  async ack(@Param('id') id: string, @Body() body: unknown) {
+  @Roles('operator', 'scientist', 'safety-officer')
+  async ack(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(ackSchema, body ?? {});
-    const ok = await this.prompts.answer(id, { by: b.by ?? 'operator', note: b.note, value: b.value });
+    const ok = await this.prompts.answer(id, { by: b.by ?? actor.name, note: b.note, value: b.value });
     if (!ok) throw new NotFoundException(`no pending prompt ${id}`);
+    await this.audit.record(actor, { action: 'prompt.acknowledge', target: id, reason: b.note });
     return { acknowledged: id };
   }
 }

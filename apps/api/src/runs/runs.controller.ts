@@ -3,6 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { RunState } from '@graftlab/db';
+import { AuditService } from '../audit/audit.service';
+import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
 import { RunsService } from './runs.service';
 
@@ -38,7 +40,10 @@ const resumeSchema = z.object({ resolution: z.enum(['done', 'redo']).optional() 
 @ApiTags('runs')
 @Controller('api/runs')
 export class RunsController {
-  constructor(private readonly runs: RunsService) {}
+  constructor(
+    private readonly runs: RunsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -61,9 +66,23 @@ export class RunsController {
       },
     },
   })
-  async submit(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+  @Roles('scientist', 'operator', 'safety-officer')
+  async submit(
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentActor() actor: Actor,
+  ) {
     const request = parseBody(submitSchema, body);
-    const { run, created, plan } = await this.runs.submit(request);
+    const { run, created, plan } = await this.runs.submit(request, {
+      actor: actor.name,
+      mayApproveDose: actor.role === 'safety-officer' || actor.role === 'admin',
+    });
+    if (created)
+      await this.audit.record(actor, {
+        action: 'run.submit',
+        target: run.id,
+        after: { protocolId: run.protocolId, parameters: run.parameterValues, station: run.station },
+      });
     res.status(created ? 201 : 200);
     return {
       id: run.id,
@@ -76,6 +95,7 @@ export class RunsController {
   }
 
   @Get()
+  @Roles('scientist', 'operator', 'safety-officer')
   @ApiOperation({ summary: 'List runs, optionally by state' })
   @ApiQuery({ name: 'state', required: false, enum: RUN_STATES })
   async list(@Query('state') state?: string) {
@@ -98,6 +118,7 @@ export class RunsController {
   }
 
   @Get(':id')
+  @Roles('scientist', 'operator', 'safety-officer')
   @ApiOperation({ summary: 'A run: state, steps with their journal, readings and results by output name' })
   @ApiOkResponse({ description: 'run detail' })
   detail(@Param('id') id: string) {
@@ -107,9 +128,11 @@ export class RunsController {
   @Post(':id/pause')
   @HttpCode(202)
   @ApiOperation({ summary: 'Pause at the next safe point (mode "safe-point", default) or now' })
-  async pause(@Param('id') id: string, @Body() body: unknown) {
+  @Roles('operator', 'scientist', 'safety-officer')
+  async pause(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(reasonSchema, body ?? {});
-    const run = await this.runs.pause(id, b.mode ?? 'safe-point', b.reason ?? 'paused by request');
+    const run = await this.runs.pause(id, b.mode ?? 'safe-point', b.reason ?? `paused by ${actor.name}`);
+    await this.audit.record(actor, { action: 'run.pause', target: id, reason: b.reason });
     return { id: run.id, state: run.state, requested: 'pause' };
   }
 
@@ -118,18 +141,26 @@ export class RunsController {
   @ApiOperation({
     summary: 'Resume a paused run or one waiting for an operator (resolution for uncertain steps)',
   })
-  async resume(@Param('id') id: string, @Body() body: unknown) {
+  @Roles('operator', 'scientist', 'safety-officer')
+  async resume(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(resumeSchema, body ?? {});
     const run = await this.runs.resume(id, b.resolution);
+    await this.audit.record(actor, {
+      action: 'run.resume',
+      target: id,
+      reason: b.resolution ? `uncertain steps resolved as ${b.resolution}` : undefined,
+    });
     return { id: run.id, state: run.state };
   }
 
   @Post(':id/abort')
   @HttpCode(202)
   @ApiOperation({ summary: 'Abort: devices to their safe state, the run ends aborted with the reason' })
-  async abort(@Param('id') id: string, @Body() body: unknown) {
+  @Roles('operator', 'scientist', 'safety-officer')
+  async abort(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(reasonSchema, body ?? {});
-    const run = await this.runs.abort(id, b.reason ?? 'aborted by request');
+    const run = await this.runs.abort(id, b.reason ?? `aborted by ${actor.name}`);
+    await this.audit.record(actor, { action: 'run.abort', target: id, reason: b.reason });
     return { id: run.id, state: run.state, requested: 'abort' };
   }
 }
