@@ -49,6 +49,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR },
     lab: { inventoryPath: e.LAB_INVENTORY, id: e.LAB_ID },
     auth: { bootstrapToken: e.GRAFTLAB_BOOTSTRAP_TOKEN },
+    client: {
+      apiUrl: e.GRAFTLAB_API_URL ?? `http://127.0.0.1:${e.PORT}`,
+      token: e.GRAFTLAB_TOKEN ?? e.GRAFTLAB_BOOTSTRAP_TOKEN,
+    },
     worker: {
       id: e.GRAFTLAB_WORKER_ID ?? `${hostname()}-${process.pid}`,
       stations: e.GRAFTLAB_STATIONS,

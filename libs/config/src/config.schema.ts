@@ -20,6 +20,8 @@ export const ENV_DOCS: Record<string, { default: string; meaning: string }> = {
   },
   LAB_ID: { default: '(inventory id)', meaning: 'lab name in MQTT topics graftlab/<lab>/...' },
   GRAFTLAB_BOOTSTRAP_TOKEN: { default: '(none)', meaning: 'creates the first admin API token' },
+  GRAFTLAB_API_URL: { default: 'http://127.0.0.1:<PORT>', meaning: 'the API the CLI talks to' },
+  GRAFTLAB_TOKEN: { default: '(GRAFTLAB_BOOTSTRAP_TOKEN)', meaning: 'API token the CLI sends' },
   GRAFTLAB_STATIONS: { default: '(all)', meaning: 'comma list of stations this worker owns' },
   GRAFTLAB_WORKER_ID: { default: 'hostname-pid', meaning: 'stable id of a worker process (leases, logs)' },
   GRAFTLAB_CLOCK_SPEED: {
@@ -92,6 +94,8 @@ export const envSchema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected lower-case letters, digits and dashes' })
     .optional(),
   GRAFTLAB_BOOTSTRAP_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
+  GRAFTLAB_API_URL: url(['http', 'https'], 'http://127.0.0.1:3000'),
+  GRAFTLAB_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
   GRAFTLAB_STATIONS: list.optional(),
   GRAFTLAB_WORKER_ID: z.string().min(1).optional(),
   GRAFTLAB_CLOCK_SPEED: positiveNumber('a positive number (1 = real time)').default(1),

@@ -14,6 +14,8 @@ export interface AppConfig {
   readonly database: { readonly url?: string; readonly dataDir: string };
   readonly lab: { readonly inventoryPath: string; readonly id?: string };
   readonly auth: { readonly bootstrapToken?: string };
+  /** Where the CLI finds the API and the token it sends. */
+  readonly client: { readonly apiUrl: string; readonly token?: string };
   readonly worker: {
     readonly id: string;
     readonly stations?: readonly string[];
