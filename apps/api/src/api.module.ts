@@ -13,6 +13,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
+import { SamplesController } from './samples/samples.controller';
 
 /** The API process: HTTP and live events; it enqueues work and never opens a device. */
 @Module({
@@ -24,6 +25,7 @@ import { RunsService } from './runs/runs.service';
     RunsController,
     LabController,
     EventsController,
+    SamplesController,
   ],
   providers: [RunsService, AuditService, { provide: APP_FILTER, useClass: HttpErrorsFilter }],
 })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, inArray, sql } from 'drizzle-orm';
 import {
+  MaterialsRepository,
   ProtocolsRepository,
   RunsRepository,
   SamplesRepository,
@@ -115,6 +116,7 @@ export class RunSubmitter {
       );
     }
     const station = await this.chooseStation(plan);
+    const { basePolymerId, monomerId } = await this.materials(protocol);
     const samplesRepo = new SamplesRepository(db);
     const sampleIds: string[] = [];
     if (request.samples?.length) {
@@ -135,6 +137,7 @@ export class RunSubmitter {
       protocolVersion: version.version,
       protocolHash: plan.hash,
       parameterValues: plan.parameters,
+      monomerId,
       station,
       priority: request.priority ?? 0,
       idempotencyKey: request.idempotencyKey ?? null,
@@ -164,6 +167,26 @@ export class RunSubmitter {
       createdBy: actor,
     });
     return { protocolId: saved.protocolId, version: saved.version };
+  }
+
+  /** The protocol's base polymer and monomer as MI-database materials (created on first use), for every row to cite. */
+  private async materials(protocol: Protocol): Promise<{ basePolymerId: string; monomerId: string }> {
+    const repo = new MaterialsRepository(this.deps.db);
+    const m = protocol.materials;
+    const polymerName = m.base.polymer;
+    const monomerName = m.monomer.abbreviation ?? m.monomer.name;
+    const base =
+      (await repo.basePolymerByName(polymerName)) ??
+      (await repo
+        .addBasePolymer({ name: polymerName, polymerClass: m.base.form })
+        .catch(() => repo.basePolymerByName(polymerName)));
+    const monomer =
+      (await repo.monomerByName(monomerName)) ??
+      (await repo
+        .addMonomer({ name: monomerName, smiles: m.monomer.smiles })
+        .catch(() => repo.monomerByName(monomerName)));
+    if (!base || !monomer) throw new Error('could not register the materials of the protocol');
+    return { basePolymerId: base.id, monomerId: monomer.id };
   }
 
   async planFor(run: Run): Promise<ExecutionPlan> {
