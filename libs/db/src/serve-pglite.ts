@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { GraftlabDb } from './db.types';
 import { wrapPglite } from './open-database';
+import { PgliteSessionQueue } from './pglite-session.queue';
 
 export interface ServePgliteOptions {
   dataDir: string;
@@ -23,9 +24,9 @@ export interface ServedPglite {
 
 /**
  * Embedded mode for several processes: one PGlite in this process, reachable over the Postgres wire
- * protocol. PGlite is a single backend, so the socket server runs one message at a time and, while a
- * transaction is open, only messages of the connection that opened it (transaction affinity): other
- * connections wait until it commits or rolls back. Keep transactions short.
+ * protocol. PGlite is a single backend session, so one connection at a time holds it: from its first
+ * extended-query message to its Sync, and for a whole transaction (PgliteSessionQueue); other connections
+ * wait. Keep transactions short.
  */
 export async function servePglite(options: ServePgliteOptions): Promise<ServedPglite> {
   const dir = path.join(options.dataDir, 'pglite');
@@ -37,6 +38,8 @@ export async function servePglite(options: ServePgliteOptions): Promise<ServedPg
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 64,
   });
+  // Handlers take the server's queue when a client connects; give them the session-aware one.
+  (server as unknown as { queryQueue: PgliteSessionQueue }).queryQueue = new PgliteSessionQueue(pglite);
   let db: GraftlabDb;
   try {
     // Migrate before accepting connections so clients never see a half-built schema.

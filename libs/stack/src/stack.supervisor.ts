@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { configToEnv, inheritedEnv, type AppConfig } from '@graftlab/config';
 import { appEntry, type StackApp } from './app-entry';
 import { resolveInfrastructure } from './infrastructure';
@@ -11,8 +12,8 @@ export interface StackOptions {
   readonly startVirtualLab?: boolean;
   /** Human-readable progress lines. */
   readonly log?: (line: string) => void;
-  /** Child output: inherit (npm start) or ignore/pipe into a file (demo, tests). */
-  readonly childStdio?: 'inherit' | 'ignore';
+  /** Child output: inherit (npm start), ignore, or appended to a log file (demo, tests). */
+  readonly childStdio?: 'inherit' | 'ignore' | { readonly logFile: string };
 }
 
 interface Child {
@@ -59,14 +60,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   const spawnChild = (child: Omit<Child, 'process' | 'restarts'>): Promise<Child> => {
     const { script, execArgv } = appEntry(child.app);
+    const stdio = options.childStdio ?? 'inherit';
+    const out =
+      typeof stdio === 'object' ? openSync(stdio.logFile, 'a') : stdio === 'ignore' ? 'ignore' : 'inherit';
     const proc = fork(script, [], {
       env: { ...baseEnv, ...child.env },
       execArgv,
-      stdio:
-        options.childStdio === 'ignore'
-          ? ['ignore', 'ignore', 'inherit', 'ipc']
-          : ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', out, typeof stdio === 'object' ? out : 'inherit', 'ipc'],
     });
+    if (typeof out === 'number') proc.once('exit', () => closeSync(out));
     const entry: Child = { ...child, process: proc, restarts: 0 };
     return new Promise<Child>((resolve, reject) => {
       const timer = setTimeout(

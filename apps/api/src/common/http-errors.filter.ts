@@ -63,7 +63,10 @@ export class HttpErrorsFilter implements ExceptionFilter {
         error: 'Malformed JSON',
         message: `malformed JSON: ${e.message}`,
       });
-    this.logger.error(e?.stack ?? String(error));
+    const cause = (e as { cause?: Error })?.cause;
+    this.logger.error(
+      `${e?.stack ?? String(error)}${cause ? `\ncaused by: ${cause.stack ?? String(cause)}` : ''}`,
+    );
     send(HttpStatus.INTERNAL_SERVER_ERROR, {
       error: 'Internal error',
       message: 'internal error; see the API log',

@@ -6,6 +6,7 @@ import { registerValidateCommand } from './validate.command';
 import { registerPlanCommand } from './plan.command';
 import { registerExportCommand } from './export.command';
 import { registerImportCommand } from './import.command';
+import { registerDemoCommand } from '../demo/demo.command';
 
 /** Each command module exports a register function; add yours to this list (one line each). */
 export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [
@@ -16,4 +17,5 @@ export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [
   registerVirtualLabCommand,
   registerExportCommand,
   registerImportCommand,
+  registerDemoCommand,
 ];
