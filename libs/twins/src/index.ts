@@ -17,4 +17,4 @@ export {
   type FaultControlMessage,
 } from './virtual-lab';
 export * from './serial';
-export { withFreeTcpPorts, mqttOnly } from './testing/inventory-fixtures';
+export { withFreeTcpPorts, withReservedTcpPorts, mqttOnly } from './testing/inventory-fixtures';

@@ -1,4 +1,5 @@
 import type { Inventory } from '@graftlab/inventory';
+import { freePort } from '@graftlab/infra';
 
 /** A copy whose tcp:// devices ask for free ports (port 0): parallel suites never collide. */
 export function withFreeTcpPorts(inventory: Inventory): Inventory {
@@ -17,5 +18,17 @@ export function mqttOnly(inventory: Inventory): Inventory {
     .filter((s) => s.devices.length > 0);
   copy.shared = copy.shared.filter((id) => keep.has(id));
   for (const l of copy.locations) if (l.device && !keep.has(l.device)) delete l.device;
+  return copy;
+}
+
+/**
+ * A copy whose serial twins get concrete free TCP ports, for inventories written to a file and read by other
+ * processes (a worker cannot follow port 0). Ports are free when chosen; tests run one stack per copy.
+ */
+export async function withReservedTcpPorts(inventory: Inventory): Promise<Inventory> {
+  const copy = structuredClone(inventory);
+  for (const d of copy.devices) {
+    if (/^tcp:\/\/[^:/]+:\d+$/.test(d.transport)) d.transport = d.transport.replace(/:\d+$/, `:${await freePort()}`);
+  }
   return copy;
 }
