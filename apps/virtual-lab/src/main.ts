@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     mqttUrl: config.mqtt.url ?? 'mqtt://127.0.0.1:1883',
     mqttUsername: config.mqtt.username,
     mqttPassword: config.mqtt.password,
+    mqttProtocolVersion: config.mqtt.protocolVersion,
     clockSpeed: config.virtualLab.clockSpeed,
     clockOriginMs: config.virtualLab.clockOriginMs,
     seed: config.virtualLab.seed,

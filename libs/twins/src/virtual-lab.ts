@@ -15,6 +15,8 @@ export interface VirtualLabOptions {
   readonly mqttUrl: string;
   readonly mqttUsername?: string;
   readonly mqttPassword?: string;
+  /** 5, or 4 for an MQTT 3.1.1 broker (aedes). */
+  readonly mqttProtocolVersion?: 4 | 5;
   /** Lab milliseconds per real millisecond (3600 = one simulated hour per second). */
   readonly clockSpeed: number;
   /** Wall-clock ms at which lab time equals wall time; the stack gives every process the same one. */
@@ -119,6 +121,7 @@ export async function startVirtualLab(options: VirtualLabOptions): Promise<Virtu
     username: options.mqttUsername,
     password: options.mqttPassword,
     labId,
+    protocolVersion: options.mqttProtocolVersion,
   };
   const twins = new Map<string, VirtualTwin>();
   const closers: (() => Promise<void>)[] = [];
@@ -184,6 +187,7 @@ export async function startVirtualLab(options: VirtualLabOptions): Promise<Virtu
       username: options.mqttUsername,
       password: options.mqttPassword,
       labId,
+      protocolVersion: options.mqttProtocolVersion,
       clientId: uniqueClientId('vlab-control'),
     });
     const controlLink = control;

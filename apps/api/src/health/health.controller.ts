@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -11,6 +11,18 @@ import { APP_CONFIG, type AppConfig, type EmbeddedService } from '@graftlab/conf
 import { pingDatabase, type GraftlabDb } from '@graftlab/db';
 import { checkMqtt } from '@graftlab/infra';
 import { DATABASE, REDIS } from '@graftlab/runtime';
+import { Public } from '../auth/roles.decorator';
+import { obj, str } from '../common/openapi.schemas';
+
+const HEALTH = obj(
+  {
+    status: str('ok or error', { enum: ['ok', 'error'] }),
+    info: { type: 'object', additionalProperties: obj({ status: str(), embedded: { type: 'boolean' } }) },
+    error: { type: 'object', additionalProperties: obj({ status: str(), message: str() }) },
+    details: { type: 'object', additionalProperties: obj({ status: str() }) },
+  },
+  ['status'],
+);
 
 /** /health: Redis, broker and database reported separately, each saying whether it is embedded. */
 @ApiTags('operations')
@@ -25,8 +37,11 @@ export class HealthController {
   ) {}
 
   @Get()
+  @Public()
   @HealthCheck()
   @ApiOperation({ summary: 'Health of Redis, the MQTT broker and the MI database' })
+  @ApiOkResponse({ description: 'every service up', schema: HEALTH })
+  @ApiServiceUnavailableResponse({ description: 'a service is down', schema: HEALTH })
   check() {
     return this.health.check([
       () => this.probe('redis', 'redis', async () => void (await this.redis.ping())),
@@ -37,6 +52,7 @@ export class HealthController {
                 this.config.mqtt.url,
                 { username: this.config.mqtt.username, password: this.config.mqtt.password },
                 2000,
+                this.config.mqtt.protocolVersion,
               )
             : Promise.reject(new Error('MQTT_URL is not set')),
         ),

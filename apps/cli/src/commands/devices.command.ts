@@ -123,6 +123,7 @@ export async function runDevicesCheck(options: DevicesCheckOptions, out: CliOutp
         username: config.mqtt.username,
         password: config.mqtt.password,
         labId,
+        protocolVersion: config.mqtt.protocolVersion,
         clientId: uniqueClientId('graftlab-check'),
         connectTimeoutMs: Math.min(budgetMs, 3000),
       });

@@ -50,6 +50,7 @@ export async function startVirtualLabFromConfig(options: VirtualLabCommandOption
     mqttUrl: config.mqtt.url ?? 'mqtt://127.0.0.1:1883',
     mqttUsername: config.mqtt.username,
     mqttPassword: config.mqtt.password,
+    mqttProtocolVersion: config.mqtt.protocolVersion,
     clockSpeed: options.speed ?? config.virtualLab.clockSpeed,
     seed: options.seed ?? config.virtualLab.seed,
     labId: options.labId ?? config.lab.id ?? inventory.id,
@@ -113,6 +114,7 @@ export async function runFaultCommand(
       username: config.mqtt.username,
       password: config.mqtt.password,
       labId,
+      protocolVersion: config.mqtt.protocolVersion,
       clientId: uniqueClientId('graftlab-fault'),
     });
     const fault = (

@@ -45,6 +45,7 @@ import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../wor
           url: c.mqtt.url ?? 'mqtt://127.0.0.1:1883',
           username: c.mqtt.username,
           password: c.mqtt.password,
+          protocolVersion: c.mqtt.protocolVersion,
           clientId: `graftlab-${c.worker.id}`,
           labId,
         }),

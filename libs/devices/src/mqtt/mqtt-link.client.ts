@@ -30,6 +30,11 @@ export interface MqttLinkOptions {
   readonly status?: { readonly topic: string; readonly fw: string };
   /** First connection must succeed within this, ms (default 3000); later reconnects retry with backoff. */
   readonly connectTimeoutMs?: number;
+  /**
+   * 5 (default) or 4 for MQTT 3.1.1 brokers (aedes): without MQTT 5 properties the reply topic and the
+   * correlation id travel in the JSON payload as `replyTo` and `correlationId` (docs/mqtt.md).
+   */
+  readonly protocolVersion?: 4 | 5;
   readonly log?: (event: Record<string, unknown>) => void;
 }
 
@@ -78,6 +83,10 @@ class MqttLinkClient implements MqttLink {
   get clientId(): string {
     return this.options.clientId;
   }
+
+  private get v5(): boolean {
+    return (this.options.protocolVersion ?? 5) === 5;
+  }
   get labId(): string {
     return this.options.labId;
   }
@@ -123,13 +132,16 @@ class MqttLinkClient implements MqttLink {
 
   private onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const props = packet.properties;
-    if (topic === this.replyTopic) return this.onReply(payload, props?.correlationData);
+    // MQTT 3.1.1 carries no properties: the request/reply fields come from the payload instead.
+    const inPayload = props?.correlationData ? undefined : payloadCorrelation(payload);
+    if (topic === this.replyTopic)
+      return this.onReply(payload, props?.correlationData ?? inPayload?.correlationData);
     const message: MqttMessage = {
       topic,
       payload,
       retain: packet.retain,
-      responseTopic: props?.responseTopic,
-      correlationData: props?.correlationData,
+      responseTopic: props?.responseTopic ?? inPayload?.responseTopic,
+      correlationData: props?.correlationData ?? inPayload?.correlationData,
     };
     for (const [filter, set] of this.handlers) {
       if (!topicMatches(filter, topic)) continue;
@@ -227,16 +239,18 @@ class MqttLinkClient implements MqttLink {
       });
       this.client.publish(
         topic,
-        JSON.stringify(payload),
+        JSON.stringify(this.v5 ? payload : { ...payload, replyTo: this.replyTopic, correlationId: key }),
         {
           qos: 1,
           retain: false, // a retained command would be replayed to every reconnecting device
-          properties: {
-            responseTopic: this.replyTopic,
-            correlationData: correlation,
-            messageExpiryInterval: options.expirySeconds ?? 10,
-            contentType: 'application/json',
-          },
+          properties: this.v5
+            ? {
+                responseTopic: this.replyTopic,
+                correlationData: correlation,
+                messageExpiryInterval: options.expirySeconds ?? 10,
+                contentType: 'application/json',
+              }
+            : undefined,
         },
         (err) => {
           if (err) fail(new DeviceError('disconnected', deviceId, `publish failed: ${err.message}`));
@@ -250,11 +264,16 @@ class MqttLinkClient implements MqttLink {
     if (options.responseTopic) props.responseTopic = options.responseTopic;
     if (options.correlationData) props.correlationData = options.correlationData;
     if (options.messageExpiryInterval) props.messageExpiryInterval = options.messageExpiryInterval;
+    if (!this.v5 && options.correlationData) {
+      // A reply over MQTT 3.1.1: the correlation id rides in the JSON payload.
+      const body = parseJsonObject(payload);
+      if (body) payload = JSON.stringify({ ...body, correlationId: options.correlationData.toString('hex') });
+    }
     return new Promise((resolve, reject) => {
       this.client.publish(
         topic,
         payload,
-        { qos: options.qos ?? 0, retain: options.retain ?? false, properties: props },
+        { qos: options.qos ?? 0, retain: options.retain ?? false, properties: this.v5 ? props : undefined },
         (err) => (err ? reject(err) : resolve()),
       );
     });
@@ -310,7 +329,7 @@ class MqttLinkClient implements MqttLink {
 export async function connectMqttLink(options: MqttLinkOptions): Promise<MqttLink> {
   const connectTimeout = options.connectTimeoutMs ?? 3000;
   const clientOptions: IClientOptions = {
-    protocolVersion: 5,
+    protocolVersion: options.protocolVersion ?? 5,
     clientId: options.clientId,
     username: options.username,
     password: options.password,
@@ -352,4 +371,18 @@ export async function connectMqttLink(options: MqttLinkOptions): Promise<MqttLin
     client.on('error', onError);
   });
   return link;
+}
+
+/** Request/reply fields an MQTT 3.1.1 peer put in the JSON payload. */
+function payloadCorrelation(
+  payload: Buffer,
+): { responseTopic?: string; correlationData?: Buffer } | undefined {
+  if (payload.length === 0 || payload[0] !== 0x7b) return undefined; // not a JSON object
+  const body = parseJsonObject(payload);
+  const id = body?.correlationId;
+  if (typeof id !== 'string' || !/^[0-9a-f]+$/.test(id)) return undefined;
+  return {
+    responseTopic: typeof body?.replyTo === 'string' ? body.replyTo : undefined,
+    correlationData: Buffer.from(id, 'hex'),
+  };
 }

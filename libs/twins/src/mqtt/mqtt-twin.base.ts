@@ -17,6 +17,8 @@ export interface TwinBrokerOptions {
   readonly username?: string;
   readonly password?: string;
   readonly labId: string;
+  /** 5, or 4 for an MQTT 3.1.1 broker (aedes). */
+  readonly protocolVersion?: 4 | 5;
 }
 
 /** Why a command is refused at once, or why it failed later. */
@@ -61,6 +63,7 @@ export abstract class MqttTwin {
       username: broker.username,
       password: broker.password,
       labId: broker.labId,
+      protocolVersion: broker.protocolVersion,
       clientId: uniqueClientId(`vlab-${deviceId}`),
       status: { topic: topics.status(broker.labId, deviceId), fw },
     });
