@@ -56,10 +56,13 @@ export class LeaseManager {
       }
       for (const r of taken) await this.release([r], holder);
       await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, this.options.retryMs);
-        signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason as Error)), {
-          once: true,
-        });
+        const onAbort = () => (clearTimeout(t), reject(signal!.reason as Error));
+        // The listener goes when the wait ends, so a long wait for a busy instrument does not pile them up.
+        const t = setTimeout(
+          () => (signal?.removeEventListener('abort', onAbort), resolve()),
+          this.options.retryMs,
+        );
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
   }

@@ -128,6 +128,7 @@ export class RunSubmitter {
       const sample = await samplesRepo.register({
         id: `s-${randomUUID().slice(0, 8)}`,
         location: 'rack-a',
+        basePolymerId,
         actor: options.actor,
       });
       sampleIds.push(sample.id);
