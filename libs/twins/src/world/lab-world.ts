@@ -19,6 +19,15 @@ export interface WorldSample {
   failedReason?: string;
 }
 
+/** A film as the operator loads it: nominal, before the world draws its real mass and scatter. */
+export interface SampleSpec {
+  id: string;
+  basePolymer: string;
+  thicknessUm: number;
+  nominalMassG: number;
+  location: string;
+}
+
 /** What is in a reagent reservoir or syringe: set by the (virtual) operator when filling. */
 export interface ReagentCharge {
   readonly reagent: string;
@@ -38,13 +47,7 @@ export interface LabWorld {
   // Samples and locations (robot, operator).
   sample(id: string): WorldSample | undefined;
   /** Puts a new film at a location (an operator loading it). */
-  loadSample(spec: {
-    id: string;
-    basePolymer: string;
-    thicknessUm: number;
-    nominalMassG: number;
-    location: string;
-  }): WorldSample;
+  loadSample(spec: SampleSpec): WorldSample;
   moveSample(id: string, to: string): void;
   samplesAt(location: string): WorldSample[];
 
