@@ -32,6 +32,8 @@ import {
   type SearchSpace,
   type Strategy,
 } from '@graftlab/optimizer';
+import type { BenchOptions } from './lib/options';
+import type { BenchRow } from './lib/stats';
 
 export interface ClosedLoopOptions {
   /** Number of ground truths (seeds 1..seeds). */
@@ -296,6 +298,41 @@ function formatTable(rows: readonly ClosedLoopRow[], summary: readonly ClosedLoo
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The benchmark's rows for `npm run bench`: experiments to the top 1 % for the built-in optimizer (graftlab)
+ * against random search and against a space-filling design (floor), ratio = the acceleration factor (median
+ * over seeds of the per-seed factors, so it is not exactly floor ÷ graftlab).
+ */
+export function closedLoopRows(options: BenchOptions): Promise<BenchRow[]> {
+  const rows = runClosedLoopBenchmark({
+    quick: options.quick,
+    onRun: (r) =>
+      process.stderr.write(
+        `[bench] closed loop seed ${r.seed} ${r.strategy}#${r.repeat}: ${r.reached ? r.experiments : `not within ${r.experiments}`}\n`,
+      ),
+  });
+  const summary = summarizeClosedLoop(rows);
+  const of = (s: Strategy) => summary.find((x) => x.strategy === s)!;
+  const bayes = of('bayesian');
+  const seeds = new Set(rows.map((r) => r.seed)).size;
+  return Promise.resolve([
+    {
+      figure: `closed loop: experiments to the top 1 %, built-in optimizer vs random search (median of ${seeds} seeds; ratio = acceleration factor)`,
+      unit: 'experiments',
+      graftlab: bayes.medianExperiments,
+      floor: of('random').medianExperiments,
+      ratio: bayes.afVsRandom.median,
+    },
+    {
+      figure: `closed loop: experiments to the top 1 %, built-in optimizer vs space-filling design (median of ${seeds} seeds; ratio = acceleration factor)`,
+      unit: 'experiments',
+      graftlab: bayes.medianExperiments,
+      floor: of('space-filling').medianExperiments,
+      ratio: bayes.afVsSpaceFilling.median,
+    },
+  ]);
 }
 
 function argValue(argv: readonly string[], flag: string): number | undefined {

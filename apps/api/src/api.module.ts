@@ -1,15 +1,26 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ConfigModule } from '@graftlab/config';
 import { graftlabLoggerModule } from '@graftlab/observability';
 import { RuntimeModule } from '@graftlab/runtime';
+import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { TokensController } from './auth/tokens.controller';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { CampaignsService } from './campaigns/campaigns.service';
 import { HttpErrorsFilter } from './common/http-errors.filter';
+import { DoseLedgerController } from './dose/dose-ledger.controller';
 import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
+import { InstrumentsController } from './instruments/instruments.controller';
 import { LabController } from './lab/lab.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { OptimizerController } from './optimizer/optimizer.controller';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
@@ -17,7 +28,14 @@ import { SamplesController } from './samples/samples.controller';
 
 /** The API process: HTTP and live events; it enqueues work and never opens a device. */
 @Module({
-  imports: [ConfigModule, graftlabLoggerModule('api'), RuntimeModule, TerminusModule],
+  imports: [
+    ConfigModule,
+    graftlabLoggerModule('api'),
+    RuntimeModule,
+    TerminusModule,
+    // Every route: generous for people and pages (the dashboard polls a few routes every few seconds).
+    ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1200 }]),
+  ],
   controllers: [
     HealthController,
     MetricsController,
@@ -26,7 +44,23 @@ import { SamplesController } from './samples/samples.controller';
     LabController,
     EventsController,
     SamplesController,
+    CampaignsController,
+    OptimizerController,
+    AuthController,
+    TokensController,
+    AuditController,
+    InstrumentsController,
+    DoseLedgerController,
   ],
-  providers: [RunsService, AuditService, { provide: APP_FILTER, useClass: HttpErrorsFilter }],
+  providers: [
+    RunsService,
+    CampaignsService,
+    AuditService,
+    AuthService,
+    { provide: APP_FILTER, useClass: HttpErrorsFilter },
+    // Rate limit first (unauthenticated floods included), then token and role.
+    { provide: APP_GUARD, useClass: ThrottlerGuard },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
 })
 export class ApiModule {}

@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ConfigModule } from '@graftlab/config';
 import { graftlabLoggerModule } from '@graftlab/observability';
 import { RuntimeModule } from '@graftlab/runtime';
+import { CampaignDriver } from './campaigns/campaign.driver';
 import { DevicesModule } from './devices/devices.module';
 import { StationAgent } from './engine/station-agent';
 import { MaintenanceSchedule } from './schedule/maintenance.schedule';
@@ -16,6 +17,6 @@ import { MaintenanceSchedule } from './schedule/maintenance.schedule';
     DevicesModule,
     ScheduleModule.forRoot(),
   ],
-  providers: [StationAgent, MaintenanceSchedule],
+  providers: [StationAgent, MaintenanceSchedule, CampaignDriver],
 })
 export class WorkerModule {}

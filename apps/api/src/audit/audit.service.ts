@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditRepository, type GraftlabDb } from '@graftlab/db';
+import { AuditRepository, type AuditEntry, type AuditVerification, type GraftlabDb } from '@graftlab/db';
 import { DATABASE } from '@graftlab/runtime';
 import type { Actor } from '../auth/roles.decorator';
 
@@ -30,5 +30,14 @@ export class AuditService {
       before: event.before,
       after: event.after,
     });
+  }
+
+  /** Entries after `afterSeq`, oldest first (keyset pagination: stable while entries are appended). */
+  list(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return this.repo.list(afterSeq, limit);
+  }
+
+  verify(): Promise<AuditVerification> {
+    return this.repo.verifyAuditChain();
   }
 }

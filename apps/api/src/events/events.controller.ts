@@ -1,8 +1,9 @@
 import { Controller, Inject, type MessageEvent, type OnModuleDestroy, Sse } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Redis } from 'ioredis';
 import { Observable, Subject } from 'rxjs';
 import { KEYS, REDIS } from '@graftlab/runtime';
+import { Roles } from '../auth/roles.decorator';
 
 /**
  * /api/events: server-sent events of device status, telemetry, prompts, e-stops and run changes. One Redis
@@ -28,6 +29,14 @@ export class EventsController implements OnModuleDestroy {
   }
 
   @Sse()
+  // EventSource cannot send headers: the dashboard is authenticated by its session cookie, scripts by Bearer.
+  @Roles('scientist', 'operator', 'safety-officer')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description:
+      'one `data:` JSON line per event: {type: device, device} | {type: prompt, prompt} | {type: estop, devices} | ...',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiOperation({ summary: 'Live events (text/event-stream): device, telemetry, prompt, estop, run' })
   stream(): Observable<MessageEvent> {
     void this.ensureSubscribed();

@@ -1,11 +1,91 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { RunState } from '@graftlab/db';
 import { AuditService } from '../audit/audit.service';
-import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
+import { ANY_ROLE, CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
+import { anyObject, arrayOf, bool, dateTime, int, nullable, num, obj, str } from '../common/openapi.schemas';
+
+const RUN_SUMMARY = obj(
+  {
+    id: str(),
+    state: str(),
+    reason: nullable(str()),
+    station: nullable(str()),
+    protocolId: str(),
+    priority: int(),
+    createdAt: dateTime(),
+    startedAt: nullable(dateTime()),
+    finishedAt: nullable(dateTime()),
+    campaignId: nullable(str()),
+  },
+  ['id', 'state', 'protocolId'],
+);
+const RUN_STEP = obj(
+  {
+    key: str(),
+    type: str(),
+    title: str(),
+    state: str('planned, running, confirmed, uncertain, failed'),
+    estimatedDurationS: num(),
+    startOffsetS: num(),
+    startedAt: nullable(dateTime()),
+    finishedAt: nullable(dateTime()),
+    commands: arrayOf(anyObject('journal row: command, attempt, state, device, request, read-back')),
+    readings: arrayOf(
+      obj({
+        name: str(),
+        value: num(),
+        unit: nullable(str()),
+        sampleId: nullable(str()),
+        deviceId: nullable(str()),
+        at: dateTime(),
+      }),
+    ),
+  },
+  ['key', 'type', 'state'],
+);
+const RUN_DETAIL = obj(
+  {
+    id: str(),
+    state: str(),
+    reason: nullable(str()),
+    station: nullable(str()),
+    protocol: obj({ id: str(), version: int(), hash: str() }),
+    parameters: anyObject(),
+    priority: int(),
+    samples: arrayOf(str()),
+    manifestHash: nullable(str()),
+    createdAt: dateTime(),
+    startedAt: nullable(dateTime()),
+    finishedAt: nullable(dateTime()),
+    estimatedDurationS: nullable(num()),
+    steps: arrayOf(RUN_STEP),
+    transitions: arrayOf(obj({ stepKey: str(), from: nullable(str()), to: str(), at: dateTime() })),
+    results: {
+      type: 'object',
+      additionalProperties: obj({
+        value: num(),
+        unit: nullable(str()),
+        uncertainty: nullable(num()),
+        sampleId: str(),
+      }),
+    },
+    resultsBySample: { type: 'object', additionalProperties: arrayOf(anyObject()) },
+  },
+  ['id', 'state', 'steps', 'results'],
+);
+const RUN_CONTROL = obj({ id: str(), state: str(), requested: str() }, ['id', 'state']);
 import { RunsService } from './runs.service';
 
 const RUN_STATES = [
@@ -67,6 +147,20 @@ export class RunsController {
     },
   })
   @Roles('scientist', 'operator', 'safety-officer')
+  @ApiCreatedResponse({
+    description: 'queued (200 with created=false when the idempotency key was seen before)',
+    schema: obj(
+      {
+        id: str(),
+        state: str(),
+        station: nullable(str()),
+        created: bool(),
+        planHash: str(),
+        estimatedDurationS: num(),
+      },
+      ['id', 'state', 'created', 'planHash'],
+    ),
+  })
   async submit(
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
@@ -95,7 +189,8 @@ export class RunsController {
   }
 
   @Get()
-  @Roles('scientist', 'operator', 'safety-officer')
+  @Roles(...ANY_ROLE)
+  @ApiOkResponse({ schema: arrayOf(RUN_SUMMARY) })
   @ApiOperation({ summary: 'List runs, optionally by state' })
   @ApiQuery({ name: 'state', required: false, enum: RUN_STATES })
   async list(@Query('state') state?: string) {
@@ -120,7 +215,7 @@ export class RunsController {
   @Get(':id')
   @Roles('scientist', 'operator', 'safety-officer')
   @ApiOperation({ summary: 'A run: state, steps with their journal, readings and results by output name' })
-  @ApiOkResponse({ description: 'run detail' })
+  @ApiOkResponse({ description: 'run detail', schema: RUN_DETAIL })
   detail(@Param('id') id: string) {
     return this.runs.detail(id);
   }
@@ -128,6 +223,11 @@ export class RunsController {
   @Post(':id/pause')
   @HttpCode(202)
   @ApiOperation({ summary: 'Pause at the next safe point (mode "safe-point", default) or now' })
+  @ApiBody({
+    required: false,
+    schema: obj({ reason: str(), mode: str('safe-point (default) or now', { enum: ['safe-point', 'now'] }) }),
+  })
+  @ApiAcceptedResponse({ schema: RUN_CONTROL })
   @Roles('operator', 'scientist', 'safety-officer')
   async pause(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(reasonSchema, body ?? {});
@@ -141,6 +241,13 @@ export class RunsController {
   @ApiOperation({
     summary: 'Resume a paused run or one waiting for an operator (resolution for uncertain steps)',
   })
+  @ApiBody({
+    required: false,
+    schema: obj({
+      resolution: str('for uncertain steps: done (the effect happened) or redo', { enum: ['done', 'redo'] }),
+    }),
+  })
+  @ApiAcceptedResponse({ schema: RUN_CONTROL })
   @Roles('operator', 'scientist', 'safety-officer')
   async resume(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(resumeSchema, body ?? {});
@@ -156,6 +263,8 @@ export class RunsController {
   @Post(':id/abort')
   @HttpCode(202)
   @ApiOperation({ summary: 'Abort: devices to their safe state, the run ends aborted with the reason' })
+  @ApiBody({ required: false, schema: obj({ reason: str('kept in the audit trail') }) })
+  @ApiAcceptedResponse({ schema: RUN_CONTROL })
   @Roles('operator', 'scientist', 'safety-officer')
   async abort(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(reasonSchema, body ?? {});

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { exportRows, formatExport, samplePassport, type GraftlabDb } from '@graftlab/db';
 import { DATABASE } from '@graftlab/runtime';
 import { Roles } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
+import { anyObject, arrayOf } from '../common/openapi.schemas';
 
 const querySchema = z
   .object({
@@ -39,6 +40,13 @@ export class SamplesController {
   @ApiQuery({ name: 'to', required: false, description: 'ISO date or date-time' })
   @ApiQuery({ name: 'basePolymer', required: false })
   @ApiQuery({ name: 'monomer', required: false })
+  @ApiOkResponse({
+    description: 'one row per sample (columns: libs/db/EXPORT_COLUMNS.md)',
+    content: {
+      'application/json': { schema: arrayOf(anyObject('sample row')) },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   async export(@Query() query: Record<string, string>, @Res() res: Response): Promise<void> {
     const q = parseBody(querySchema, { ...query });
     const rows = await exportRows(this.db, {
@@ -58,6 +66,7 @@ export class SamplesController {
     summary:
       "A sample's passport: substrate, W0, irradiation record, storage, dispensing, grafting trace, drying curve, Wg, outputs",
   })
+  @ApiOkResponse({ schema: anyObject('sample passport') })
   async passport(@Param('id') id: string) {
     const passport = await samplePassport(this.db, id);
     if (!passport) throw new NotFoundException(`sample ${id} not found`);

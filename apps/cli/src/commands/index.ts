@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { registerCampaignCommand } from './campaign.command';
+import { registerAuditCommand } from './audit.command';
+import { registerTokenCommand } from './token.command';
 import { registerDevicesCommand } from './devices.command';
 import { registerVirtualLabCommand } from './virtual-lab.command';
 import { registerSuggestCommand } from './suggest.command';
@@ -18,4 +21,7 @@ export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [
   registerExportCommand,
   registerImportCommand,
   registerDemoCommand,
+  registerAuditCommand,
+  registerTokenCommand,
+  registerCampaignCommand,
 ];

@@ -1,0 +1,233 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
+import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
+import { parseBody } from '../common/body';
+import { OBJECTIVE_SCHEMA, PARAMETERS_SCHEMA } from '../optimizer/optimizer.controller';
+import { CampaignsService } from './campaigns.service';
+
+const reasonSchema = z.object({ reason: z.string().min(1).max(1000).optional() }).strict();
+
+const BOUNDS: SchemaObject = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    properties: {
+      min: { type: 'number' },
+      max: { type: 'number' },
+      choices: { type: 'array', items: { type: 'string' } },
+    },
+  },
+};
+
+const CAMPAIGN_BODY: SchemaObject = {
+  type: 'object',
+  required: ['objective', 'budget', 'batchSize'],
+  properties: {
+    name: { type: 'string' },
+    protocolId: { type: 'string', description: 'a stored protocol (latest version unless protocolVersion)' },
+    protocolVersion: { type: 'integer' },
+    protocol: { type: 'object', description: 'or a protocol document (stored as a version)' },
+    space: {
+      type: 'object',
+      properties: { parameters: PARAMETERS_SCHEMA },
+      description: "some of the protocol's parameters, within its declared ranges (default: all)",
+    },
+    fixed: {
+      type: 'object',
+      additionalProperties: true,
+      description: 'values of protocol parameters not searched',
+    },
+    objective: OBJECTIVE_SCHEMA,
+    stopWhen: {
+      type: 'object',
+      properties: { outputs: BOUNDS },
+      description:
+        'target met when one experiment has every output in range, e.g. {"degreeOfGrafting":{"min":95,"max":105}}',
+    },
+    budget: { type: 'integer', minimum: 1, description: 'experiments' },
+    batchSize: { type: 'integer', minimum: 1 },
+    seed: { type: 'integer' },
+    strategy: { type: 'string', enum: ['bayesian', 'random', 'space-filling'] },
+    optimizer: {
+      type: 'object',
+      properties: { kind: { type: 'string', enum: ['builtin', 'http'] }, url: { type: 'string' } },
+    },
+    autonomyEnvelope: {
+      type: 'object',
+      properties: { parameters: BOUNDS },
+      description: 'bounds inside which proposals are queued without a person; absent: every proposal waits',
+    },
+    groupBy: { type: 'array', items: { type: 'string' }, description: 'parameters a batch shares (dose)' },
+    limits: {
+      type: 'object',
+      properties: {
+        totalDoseKGy: { type: 'number' },
+        consumablesMl: { type: 'object', additionalProperties: { type: 'number' } },
+      },
+    },
+  },
+};
+
+const REASON_BODY: SchemaObject = { type: 'object', properties: { reason: { type: 'string' } } };
+
+/** Closed-loop campaigns (issue #7): the optimizer proposes, people approve, runs queue, results teach it. */
+@ApiTags('campaigns')
+@Controller('api/campaigns')
+export class CampaignsController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Post()
+  @Roles('scientist', 'safety-officer')
+  @ApiOperation({
+    summary: 'Start a campaign: protocol, search space, objective, budget, batch size, autonomy envelope',
+  })
+  @ApiBody({ schema: CAMPAIGN_BODY })
+  @ApiCreatedResponse({ description: 'the campaign as GET /api/campaigns/:id shows it' })
+  @ApiUnprocessableEntityResponse({ description: 'invalid definition; `pointer` locates the problem' })
+  async create(@Body() body: unknown, @CurrentActor() actor: Actor) {
+    const view = await this.campaigns.create(body, actor);
+    await this.audit.record(actor, {
+      action: 'campaign.create',
+      target: view.id,
+      after: { protocol: view.protocol, budget: view.progress.budget, settings: view.settings },
+    });
+    return view;
+  }
+
+  @Get()
+  @Roles('scientist', 'operator', 'safety-officer')
+  @ApiOperation({ summary: 'Campaigns with their progress and best result so far' })
+  list() {
+    return this.campaigns.list();
+  }
+
+  @Get(':id')
+  @Roles('scientist', 'operator', 'safety-officer')
+  @ApiOperation({
+    summary:
+      'A campaign: progress, best so far, every suggestion with model version, acquisition value, approver, run and result',
+  })
+  @ApiOkResponse({ description: 'campaign view' })
+  get(@Param('id') id: string) {
+    return this.campaigns.view(id);
+  }
+
+  @Post(':id/suggestions/:sid/approve')
+  @HttpCode(200)
+  @Roles('scientist', 'safety-officer')
+  @ApiOperation({
+    summary:
+      "Approve a proposal and queue it as a run (a dose above the lab's approval limit needs a safety officer)",
+  })
+  @ApiBody({ schema: REASON_BODY, required: false })
+  @ApiForbiddenResponse({
+    description: 'dose above the approval limit and the caller is not a safety officer',
+  })
+  @ApiConflictResponse({ description: 'the suggestion is no longer proposed, or the campaign is not active' })
+  async approve(
+    @Param('id') id: string,
+    @Param('sid') sid: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ) {
+    const b = parseBody(reasonSchema, body ?? {});
+    const s = await this.campaigns.loop.approve(id, sid, {
+      name: actor.name,
+      mayApproveDose: CampaignsService.mayApproveDose(actor),
+    });
+    await this.audit.record(actor, {
+      action: 'campaign.approve',
+      target: `${id}/${sid}`,
+      reason: b.reason,
+      before: { state: 'proposed' },
+      after: { state: s.state, params: s.params, runId: s.runId, reason: s.reason },
+    });
+    return this.suggestion(s);
+  }
+
+  @Post(':id/suggestions/:sid/reject')
+  @HttpCode(200)
+  @Roles('scientist', 'safety-officer')
+  @ApiOperation({ summary: 'Reject a proposal (never queued; the optimizer will not propose it again)' })
+  @ApiBody({ schema: REASON_BODY })
+  async reject(
+    @Param('id') id: string,
+    @Param('sid') sid: string,
+    @Body() body: unknown,
+    @CurrentActor() actor: Actor,
+  ) {
+    const b = parseBody(reasonSchema, body ?? {});
+    const s = await this.campaigns.loop.reject(
+      id,
+      sid,
+      { name: actor.name, mayApproveDose: false },
+      b.reason,
+    );
+    await this.audit.record(actor, {
+      action: 'campaign.reject',
+      target: `${id}/${sid}`,
+      reason: b.reason,
+      after: { state: s.state, params: s.params },
+    });
+    return this.suggestion(s);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @Roles('scientist', 'safety-officer')
+  @ApiOperation({ summary: 'Pause: nothing new is proposed or queued (runs in flight finish)' })
+  @ApiBody({ schema: REASON_BODY, required: false })
+  async pause(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    const b = parseBody(reasonSchema, body ?? {});
+    const c = await this.campaigns.loop.pause(id);
+    await this.audit.record(actor, { action: 'campaign.pause', target: id, reason: b.reason });
+    return { id: c.id, state: c.state };
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles('scientist', 'safety-officer')
+  @ApiOperation({ summary: 'Resume a paused campaign' })
+  @ApiBody({ schema: REASON_BODY, required: false })
+  async resume(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    const b = parseBody(reasonSchema, body ?? {});
+    const c = await this.campaigns.loop.resume(id);
+    await this.audit.record(actor, { action: 'campaign.resume', target: id, reason: b.reason });
+    return { id: c.id, state: c.state };
+  }
+
+  private suggestion(s: {
+    id: string;
+    state: string;
+    params: unknown;
+    runId: string | null;
+    approvedBy: string | null;
+    approvedAt: Date | null;
+    reason: string | null;
+  }) {
+    return {
+      id: s.id,
+      state: s.state,
+      params: s.params,
+      runId: s.runId,
+      approvedBy: s.approvedBy,
+      approvedAt: s.approvedAt?.toISOString() ?? null,
+      reason: s.reason,
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+/** Small builders for the JSON schemas in @ApiBody / @ApiOkResponse (the request bodies are validated by zod). */
+export const str = (description?: string, extra: SchemaObject = {}): SchemaObject => ({
+  type: 'string',
+  ...(description ? { description } : {}),
+  ...extra,
+});
+export const num = (description?: string): SchemaObject => ({
+  type: 'number',
+  ...(description ? { description } : {}),
+});
+export const int = (description?: string): SchemaObject => ({
+  type: 'integer',
+  ...(description ? { description } : {}),
+});
+export const bool = (description?: string): SchemaObject => ({
+  type: 'boolean',
+  ...(description ? { description } : {}),
+});
+export const dateTime = (description?: string): SchemaObject => str(description, { format: 'date-time' });
+export const nullable = (schema: SchemaObject): SchemaObject => ({ ...schema, nullable: true });
+export const arrayOf = (items: SchemaObject, description?: string): SchemaObject => ({
+  type: 'array',
+  items,
+  ...(description ? { description } : {}),
+});
+export const anyObject = (description?: string): SchemaObject => ({
+  type: 'object',
+  additionalProperties: true,
+  ...(description ? { description } : {}),
+});
+export function obj(
+  properties: Record<string, SchemaObject>,
+  required: string[] = [],
+  description?: string,
+): SchemaObject {
+  return {
+    type: 'object',
+    properties,
+    ...(required.length ? { required } : {}),
+    ...(description ? { description } : {}),
+  };
+}
+
+/** Every error answer (HttpErrorsFilter): status, short error, one-line message; documents add pointers. */
+export const ERROR_SCHEMA: SchemaObject = obj(
+  {
+    statusCode: int(),
+    error: str(),
+    message: str(),
+    pointer: str('JSON pointer of the first problem (invalid documents)'),
+    problems: arrayOf(obj({ pointer: str(), message: str() })),
+  },
+  ['statusCode', 'error', 'message'],
+);
+
+export const ROLE_SCHEMA: SchemaObject = str('role', {
+  enum: ['scientist', 'operator', 'safety-officer', 'admin', 'instrument'],
+});
+
+export const ACTOR_SCHEMA: SchemaObject = obj(
+  { id: str('token id'), name: str('who holds the token'), role: ROLE_SCHEMA },
+  ['id', 'name', 'role'],
+);
+
+export const REASON_BODY: SchemaObject = obj({ reason: str('why (kept in the audit trail)') });

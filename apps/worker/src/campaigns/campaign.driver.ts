@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import type { Redis } from 'ioredis';
+import { PinoLogger } from 'nestjs-pino';
+import { CampaignLoop, RedisCampaignLock } from '@graftlab/campaign';
+import type { GraftlabDb } from '@graftlab/db';
+import { RunSubmitter } from '@graftlab/engine';
+import type { Inventory } from '@graftlab/inventory';
+import { runJobOptions } from '@graftlab/queue';
+import { DATABASE, INVENTORY, KEYS, REDIS } from '@graftlab/runtime';
+import { StationAgent } from '../engine/station-agent';
+
+/** How often campaigns are advanced; results land in the MI database and the next tick sees them. */
+export const CAMPAIGN_TICK_MS = 2000;
+
+/**
+ * Closes the loop: on every tick, one worker (a Redis lock, SET NX PX) advances every active campaign — settles
+ * finished runs, queues approved and autonomous proposals, asks the optimizer for the next batch. Advancing is
+ * idempotent, so a crash or a lost lock at any point only delays the loop.
+ */
+@Injectable()
+export class CampaignDriver {
+  private busy = false;
+  private readonly loop: CampaignLoop;
+  private readonly lock: RedisCampaignLock;
+
+  constructor(
+    @Inject(DATABASE) db: GraftlabDb,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(INVENTORY) inventory: Inventory,
+    private readonly agent: StationAgent,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(CampaignDriver.name);
+    const submitter = new RunSubmitter({
+      db,
+      inventory,
+      enqueue: async (station, runId, priority) => {
+        await this.agent
+          .queueFor(station)
+          .add(
+            'run.execute',
+            { runId, continuation: 0 },
+            runJobOptions(runId, 0, Math.min(2_000_000, Math.max(1, 1000 - priority))),
+          );
+      },
+      liveStations: () => this.liveStations(),
+    });
+    this.loop = new CampaignLoop({ db, inventory, submitter });
+    this.lock = new RedisCampaignLock({
+      set: (key, value, px, ms, nx) => this.redis.set(key, value, px, ms, nx),
+      eval: (script, numKeys, ...args) => this.redis.eval(script, numKeys, ...args),
+    });
+  }
+
+  @Interval('campaigns', CAMPAIGN_TICK_MS)
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const reports = await this.lock.withLock(() =>
+        this.loop.advanceAll((campaignId, error) =>
+          this.logger.error({ campaignId, err: error }, 'campaign could not advance; retrying next tick'),
+        ),
+      );
+      for (const r of reports ?? [])
+        if (r.action !== 'waiting' && r.action !== 'idle')
+          this.logger.info(
+            { campaignId: r.campaignId, queued: r.queued, rejected: r.rejected, proposed: r.proposed },
+            `campaign ${r.action}: ${r.detail}`,
+          );
+    } catch (e) {
+      this.logger.warn({ err: e }, 'campaign tick failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async liveStations(): Promise<string[]> {
+    const all = await this.redis.hvals(KEYS.workers);
+    return all
+      .map((v) => JSON.parse(v) as { stations: string[]; at: number })
+      .filter((w) => Date.now() - w.at < 30_000)
+      .flatMap((w) => w.stations);
+  }
+}

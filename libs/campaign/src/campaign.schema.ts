@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import {
+  STRATEGIES,
+  objectiveSchema,
+  parameterSchema,
+  type Objective,
+  type Parameter,
+} from '@graftlab/optimizer';
+
+/** Bounds of one parameter inside the autonomy envelope: a numeric range or the choices allowed. */
+export const envelopeBoundSchema = z.union([
+  z.object({ min: z.number().optional(), max: z.number().optional() }).strict(),
+  z.object({ choices: z.array(z.string().min(1)).min(1) }).strict(),
+]);
+
+const rangeSchema = z.object({ min: z.number().optional(), max: z.number().optional() }).strict();
+
+export const optimizerChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin') }).strict(),
+  z.object({ kind: z.literal('http'), url: z.string().min(1).max(2000) }).strict(),
+]);
+
+/**
+ * What a person writes to start a campaign (POST /api/campaigns, `graftlab campaign create`). The protocol is
+ * named by id (its latest stored version unless `protocolVersion` is given) or given as a document.
+ */
+export const campaignDefinitionSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    protocolId: z.string().min(1).max(200).optional(),
+    protocolVersion: z.number().int().positive().optional(),
+    /** A protocol document, stored as a version (like POST /api/protocols) when its content is new. */
+    protocol: z.record(z.string(), z.unknown()).optional(),
+    /** Some of the protocol's parameters with narrower ranges or fewer choices; default: all it lets optimize. */
+    space: z
+      .object({ parameters: z.array(parameterSchema).min(1) })
+      .strict()
+      .optional(),
+    /** Values of protocol parameters outside the space (the protocol's defaults otherwise). */
+    fixed: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+    objective: objectiveSchema,
+    /** The target is met when one completed experiment has every named output inside its range. */
+    stopWhen: z
+      .object({ outputs: z.record(z.string(), rangeSchema) })
+      .strict()
+      .optional(),
+    /** Experiments (runs) the campaign may spend. */
+    budget: z.number().int().min(1).max(1000),
+    batchSize: z.number().int().min(1).max(100),
+    seed: z.number().int().min(0).max(1_000_000).optional(),
+    strategy: z.enum(STRATEGIES).optional(),
+    optimizer: optimizerChoiceSchema.optional(),
+    /** Bounds inside which proposals are queued without a person; absent: every proposal waits for one. */
+    autonomyEnvelope: z
+      .object({ parameters: z.record(z.string(), envelopeBoundSchema) })
+      .strict()
+      .optional(),
+    /** Parameters every experiment of a batch shares (samples irradiated together share dose and storage). */
+    groupBy: z.array(z.string().min(1)).optional(),
+    /** Per-campaign budgets: total dose over all runs, and volume per reagent (mL) over all runs. */
+    limits: z
+      .object({
+        totalDoseKGy: z.number().positive().optional(),
+        consumablesMl: z.record(z.string(), z.number().positive()).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type CampaignDefinition = z.output<typeof campaignDefinitionSchema>;
+export type EnvelopeBound = z.output<typeof envelopeBoundSchema>;
+export type OptimizerChoiceInput = z.output<typeof optimizerChoiceSchema>;
+export type Range = z.output<typeof rangeSchema>;
+
+/** A campaign's settings after validation, as the loop uses them (the protocol pinned to one version). */
+export interface CampaignSettings {
+  readonly name: string | null;
+  readonly protocolId: string;
+  readonly protocolVersion: number;
+  readonly parameters: readonly Parameter[];
+  readonly fixed: Readonly<Record<string, number | string | boolean>>;
+  readonly objective: Objective;
+  readonly stopWhen?: { readonly outputs: Readonly<Record<string, Range>> };
+  readonly budget: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly strategy: (typeof STRATEGIES)[number];
+  readonly optimizer: OptimizerChoiceInput;
+  readonly autonomyEnvelope?: { readonly parameters: Readonly<Record<string, EnvelopeBound>> };
+  readonly groupBy: readonly string[];
+  readonly limits: {
+    readonly totalDoseKGy?: number;
+    readonly consumablesMl?: Readonly<Record<string, number>>;
+  };
+}
