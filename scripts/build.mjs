@@ -15,7 +15,9 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (['node_modules', 'dist', 'dashboard'].includes(entry.name)) continue;
+      if (['node_modules', 'dist'].includes(entry.name)) continue;
+      // The dashboard is a browser app built by Vite (npm run build:dashboard), not by this script.
+      if (full === path.join(root, 'apps', 'dashboard')) continue;
       yield* sources(full);
     } else if (
       entry.name.endsWith('.ts') &&

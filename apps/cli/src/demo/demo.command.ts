@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from '@graftlab/config';
 import { startStack, type RunningStack } from '@graftlab/stack';
 import { ApiClient } from '../api-client';
 import { EXIT, processOutput, type CliOutput } from '../cli-output';
+import { runCampaignShowcase } from './campaign.showcase';
 import { runsShowcase } from './runs.showcase';
 
 export interface DemoOptions {
@@ -68,7 +69,17 @@ export async function runDemo(options: DemoOptions, out: CliOutput = processOutp
     out.out(`   ${lines.length - 1} samples exported to ${exportPath}`);
     out.out(`   columns: ${lines[0].split(',').slice(0, 12).join(', ')}, ...`);
 
-    const ok = runs.every((r) => r.state === 'completed' && r.results.degreeOfGrafting);
+    let campaignOk = true;
+    if (options.campaign) {
+      out.out('');
+      out.out(
+        '3. Closed loop: the optimizer proposes, the lab runs, the MI database learns (target DG 100 ± 5 % with the least dose)',
+      );
+      const result = await runCampaignShowcase({ api, out, plotPath: path.join(dataDir, 'campaign.svg') });
+      campaignOk = result.experiments > 0 && result.best !== null;
+    }
+
+    const ok = campaignOk && runs.every((r) => r.state === 'completed' && r.results.degreeOfGrafting);
     out.out('');
     out.out(
       `graftlab demo: ${ok ? 'done' : 'finished with problems'} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
