@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
+import { CAMPAIGN_VIEW_SCHEMA, obj, str, SUGGESTION_SCHEMA } from '../common/openapi.schemas';
 import { OBJECTIVE_SCHEMA, PARAMETERS_SCHEMA } from '../optimizer/optimizer.controller';
 import { CampaignsService } from './campaigns.service';
 
@@ -97,7 +98,10 @@ export class CampaignsController {
     summary: 'Start a campaign: protocol, search space, objective, budget, batch size, autonomy envelope',
   })
   @ApiBody({ schema: CAMPAIGN_BODY })
-  @ApiCreatedResponse({ description: 'the campaign as GET /api/campaigns/:id shows it' })
+  @ApiCreatedResponse({
+    description: 'the campaign as GET /api/campaigns/:id shows it',
+    schema: CAMPAIGN_VIEW_SCHEMA,
+  })
   @ApiUnprocessableEntityResponse({ description: 'invalid definition; `pointer` locates the problem' })
   async create(@Body() body: unknown, @CurrentActor() actor: Actor) {
     const view = await this.campaigns.create(body, actor);
@@ -109,6 +113,7 @@ export class CampaignsController {
     return view;
   }
 
+  @ApiOkResponse({ description: 'campaigns', schema: { type: 'array', items: CAMPAIGN_VIEW_SCHEMA } })
   @Get()
   @Roles('scientist', 'operator', 'safety-officer')
   @ApiOperation({ summary: 'Campaigns with their progress and best result so far' })
@@ -122,11 +127,12 @@ export class CampaignsController {
     summary:
       'A campaign: progress, best so far, every suggestion with model version, acquisition value, approver, run and result',
   })
-  @ApiOkResponse({ description: 'campaign view' })
+  @ApiOkResponse({ description: 'campaign view', schema: CAMPAIGN_VIEW_SCHEMA })
   get(@Param('id') id: string) {
     return this.campaigns.view(id);
   }
 
+  @ApiOkResponse({ description: 'the suggestion, approved and queued', schema: SUGGESTION_SCHEMA })
   @Post(':id/suggestions/:sid/approve')
   @HttpCode(200)
   @Roles('scientist', 'safety-officer')
@@ -160,6 +166,7 @@ export class CampaignsController {
     return this.suggestion(s);
   }
 
+  @ApiOkResponse({ description: 'the suggestion, rejected', schema: SUGGESTION_SCHEMA })
   @Post(':id/suggestions/:sid/reject')
   @HttpCode(200)
   @Roles('scientist', 'safety-officer')
@@ -187,6 +194,7 @@ export class CampaignsController {
     return this.suggestion(s);
   }
 
+  @ApiOkResponse({ description: 'campaign state', schema: obj({ id: str(), state: str() }, ['id', 'state']) })
   @Post(':id/pause')
   @HttpCode(200)
   @Roles('scientist', 'safety-officer')
@@ -199,6 +207,7 @@ export class CampaignsController {
     return { id: c.id, state: c.state };
   }
 
+  @ApiOkResponse({ description: 'campaign state', schema: obj({ id: str(), state: str() }, ['id', 'state']) })
   @Post(':id/resume')
   @HttpCode(200)
   @Roles('scientist', 'safety-officer')

@@ -65,3 +65,43 @@ export const ACTOR_SCHEMA: SchemaObject = obj(
 );
 
 export const REASON_BODY: SchemaObject = obj({ reason: str('why (kept in the audit trail)') });
+
+/** A campaign proposal with its provenance (model version, acquisition value, approval, run and result). */
+export const SUGGESTION_SCHEMA: SchemaObject = obj({
+  id: str(),
+  batch: int(),
+  params: anyObject('parameter values'),
+  state: str('proposed, approved, rejected, queued, completed or failed'),
+  modelVersion: nullable(str('optimizer model version')),
+  acquisitionValue: nullable(num()),
+  approvedBy: nullable(str()),
+  approvedAt: nullable(dateTime()),
+  reason: nullable(str()),
+  runId: nullable(str()),
+});
+
+export const CAMPAIGN_VIEW_SCHEMA: SchemaObject = obj(
+  {
+    id: str(),
+    state: str('active, paused, completed or stopped'),
+    protocolId: str(),
+    budget: int('experiments allowed'),
+    batchSize: int(),
+    progress: anyObject('experiments done, failed, running, awaiting approval'),
+    best: nullable(anyObject('best result so far with its conditions')),
+    suggestions: arrayOf(SUGGESTION_SCHEMA),
+  },
+  ['id', 'state'],
+  'a campaign with its progress, best result so far and every suggestion',
+);
+
+export const SUGGEST_RESPONSE_SCHEMA: SchemaObject = obj(
+  {
+    candidates: arrayOf(
+      obj({ params: anyObject('parameter values inside the space'), acquisitionValue: num() }, ['params']),
+    ),
+    modelVersion: str(),
+    strategy: str('bayesian, random or space-filling'),
+  },
+  ['candidates'],
+);

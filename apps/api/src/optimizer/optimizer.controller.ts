@@ -10,6 +10,7 @@ import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec
 import { suggest, type SuggestRequest, type SuggestResponse } from '@graftlab/optimizer';
 import { checkShape, DocumentError } from '@graftlab/validation';
 import { Roles } from '../auth/roles.decorator';
+import { SUGGEST_RESPONSE_SCHEMA } from '../common/openapi.schemas';
 
 const PARAMETER: SchemaObject = {
   oneOf: [
@@ -117,6 +118,7 @@ export class OptimizerController {
   })
   @ApiOkResponse({
     description: '{"candidates":[{"params":{...},"acquisitionValue":0.12}], "modelVersion", "strategy"}',
+    schema: SUGGEST_RESPONSE_SCHEMA,
   })
   @ApiUnprocessableEntityResponse({
     description: 'invalid space or observations; `pointer` locates the problem',
