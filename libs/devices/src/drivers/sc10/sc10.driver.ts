@@ -21,6 +21,9 @@ const ERRORS = ['CMD_NOT_DEFINED', 'CMD_ARG_INVALID'];
  * - `lastopen?` -> actual open time of the last exposure as measured by the controller, ms;
  * - `count?` -> "<exposures> <cumulative open ms>" since power-up, e.g. "3 1523.4".
  */
+/** Read-toggle-verify rounds before the shutter is declared stuck open. */
+const SAFE_STATE_ATTEMPTS = 4;
+
 export class Sc10Shutter extends SerialDriver implements Shutter {
   readonly role = 'shutter' as const;
 
@@ -102,12 +105,18 @@ export class Sc10Shutter extends SerialDriver implements Shutter {
     await this.safeState(options);
   }
 
-  /** Disable if enabled (ens toggles, so read first), then verify closed? == 1. */
+  /**
+   * Disable if enabled, then verify closed? == 1. `ens` toggles, so a controller whose own timer closed the
+   * shutter between our `ens?` and our `ens` is re-enabled (re-opened) by it: read, toggle and verify again,
+   * a few times, rather than trust one read. Found by pressing e-stop during a timed exposure.
+   */
   async safeState(options?: CommandOptions): Promise<void> {
-    if ((await this.query('ens?', options)) === '1') await this.command('ens', options);
-    if ((await this.query('closed?', options)) !== '1') {
-      throw new DeviceError('device', this.id, 'shutter reports open after disable', 'closed?=0');
+    for (let attempt = 0; attempt < SAFE_STATE_ATTEMPTS; attempt++) {
+      if ((await this.query('ens?', options)) === '1') await this.command('ens', options);
+      if ((await this.query('closed?', options)) === '1' && (await this.query('ens?', options)) === '0')
+        return;
     }
+    throw new DeviceError('device', this.id, 'shutter reports open after disable', 'closed?=0');
   }
 
   private async count(options?: CommandOptions): Promise<{ exposures: number; cumulativeOpenMs: number }> {
