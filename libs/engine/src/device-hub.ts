@@ -94,18 +94,30 @@ export class DeviceHub {
   }
 
   /** Every device this process holds to its safe state at once (e-stop, abort, shutdown). */
-  async safeStateAll(timeoutMs: number): Promise<{ deviceId: string; ok: boolean; error?: string }[]> {
-    const devices = [...this.owned.values(), ...[...this.shared.values()].map((e) => e.device)];
-    return Promise.all(
-      devices.map(async (d) => {
-        try {
-          await d.safeState({ timeoutMs });
-          return { deviceId: d.id, ok: true };
-        } catch (e) {
-          return { deviceId: d.id, ok: false, error: (e as Error).message };
-        }
-      }),
-    );
+  /**
+   * Every device this process holds to its safe state at once (abort, shutdown). With `idleShared` (e-stop),
+   * the lab's shared instruments that no run holds here are opened for the moment and driven safe too.
+   */
+  async safeStateAll(
+    timeoutMs: number,
+    options: { idleShared?: boolean } = {},
+  ): Promise<{ deviceId: string; ok: boolean; error?: string }[]> {
+    const held = [...this.owned.values(), ...[...this.shared.values()].map((e) => e.device)];
+    const safe = async (d: Device, open: boolean) => {
+      try {
+        if (open) await d.connect({ timeoutMs });
+        await d.safeState({ timeoutMs });
+        return { deviceId: d.id, ok: true };
+      } catch (e) {
+        return { deviceId: d.id, ok: false, error: (e as Error).message };
+      } finally {
+        if (open) await d.close().catch(() => undefined);
+      }
+    };
+    const idle = options.idleShared
+      ? this.inventory.shared.filter((id) => !this.shared.has(id)).map((id) => this.create(this.entry(id)))
+      : [];
+    return Promise.all([...held.map((d) => safe(d, false)), ...idle.map((d) => safe(d, true))]);
   }
 
   async closeAll(): Promise<void> {

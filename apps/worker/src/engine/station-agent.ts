@@ -130,7 +130,7 @@ export class StationAgent implements OnApplicationShutdown {
   /** Lab-wide e-stop: every device this worker holds to its safe state at once; running runs abort via the engine. */
   async estop(reason: string): Promise<void> {
     this.logger.warn({ reason }, 'E-STOP');
-    const results = await this.hub.safeStateAll(5000);
+    const results = await this.hub.safeStateAll(5000, { idleShared: true });
     for (const r of results) {
       await this.redis.hset(
         KEYS.devices,
