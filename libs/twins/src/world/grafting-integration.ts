@@ -77,13 +77,24 @@ function equivalentStorageH(
   return hours;
 }
 
-/** dDG/dt = Rp0(T)·H·A, dA/dt = −A/τ(T), after the O₂ induction time (§2.6 eq. 4-6). */
-export function graftStep(s: PhysicalSample, g: Grafting, dtH: number, temperatureC: number): void {
+/**
+ * dDG/dt = Rp0(T)·H·A, dA/dt = −A/τ(T), after the O₂ induction time (§2.6 eq. 4-6). The O₂ term follows the
+ * vessel as it is purged: a film that met the solution under air and was then blanketed grafts at the rate of
+ * the gas it now sits under (the solution itself arrives degassed), rather than carrying its first minute along.
+ */
+export function graftStep(
+  s: PhysicalSample,
+  g: Grafting,
+  dtH: number,
+  temperatureC: number,
+  o2Fraction?: number,
+): void {
   const induction = Math.min(g.inductionLeftH, dtH);
   g.inductionLeftH -= induction;
   const t = dtH - induction;
   if (t <= 0) return;
-  const o = graftingOutcome({ ...g.base, temperatureC, timeH: t }, g.params);
+  const base = o2Fraction === undefined ? g.base : { ...g.base, o2Fraction };
+  const o = graftingOutcome({ ...base, temperatureC, timeH: t }, g.params);
   const e = Math.exp(-t / o.tauH);
   g.dgTruePct += o.initialRatePctPerH * g.h * o.tauH * g.active * (1 - e);
   g.active *= e;

@@ -281,6 +281,11 @@ export class VirtualLabWorld implements LabWorld {
           s.grafting,
           dtMs / MS_PER_H,
           (bath ? meanTemp.get(bath) : undefined) ?? WORLD_CONSTANTS.ambientC,
+          Math.min(
+            1,
+            (this.vessels.get(s.grafting.vessel)?.o2Ppm ?? WORLD_CONSTANTS.airO2Ppm) /
+              WORLD_CONSTANTS.airO2Ppm,
+          ),
         );
       }
       dryStep(s, this.locations.get(s.location)?.kind, this.soaking(s.location), dtMs);
