@@ -79,7 +79,12 @@ export async function runDemo(options: DemoOptions, out: CliOutput = processOutp
       campaignOk = result.experiments > 0 && result.best !== null;
     }
 
-    const ok = campaignOk && runs.every((r) => r.state === 'completed' && r.results.degreeOfGrafting);
+    // A sample invalidated by a missed time window is a correct outcome (the run completes and says why);
+    // the demo fails when a run does not complete or no degree of grafting was measured at all.
+    const ok =
+      campaignOk &&
+      runs.every((r) => r.state === 'completed') &&
+      runs.some((r) => r.results.degreeOfGrafting);
     out.out('');
     out.out(
       `graftlab demo: ${ok ? 'done' : 'finished with problems'} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
