@@ -139,9 +139,21 @@ export class Reconciler {
     const now = await pump.counters({ timeoutMs: this.deps.commandTimeoutMs });
     const target = Number(request.volumeMl);
     const delivered = now.infusedMl - (before?.infusedMl ?? now.infusedMl);
-    if (Math.abs(delivered - target) <= VOLUME_TOLERANCE * target)
+    // The counter is only evidence within one counter epoch: the NE-1000 clears it (CLD) at the start of every
+    // dispense and the Cavro's is kept by the driver since connect, so after a crash "nothing moved" cannot be
+    // told from "a whole dispense after a reset" (the crash test found a double dispense this way). Only a
+    // counter that grew by the target proves the dispense; anything else is settled by the declared policy,
+    // and only a retry-safe dispense is redone on a flat counter.
+    const sameEpoch = before !== undefined && now.infusedMl >= before.infusedMl;
+    if (sameEpoch && Math.abs(delivered - target) <= VOLUME_TOLERANCE * target)
       return { kind: 'done', readBack: { deliveredMl: delivered } };
-    if (delivered <= VOLUME_TOLERANCE * target) return { kind: 'redo', readBack: { deliveredMl: delivered } };
+    if (sameEpoch && delivered <= VOLUME_TOLERANCE * target && row.settlement === 'retry-safe')
+      return { kind: 'redo', readBack: { deliveredMl: delivered } };
+    if (!sameEpoch || delivered <= VOLUME_TOLERANCE * target)
+      return {
+        kind: 'operator',
+        reason: `dispense ${row.stepKey}: the worker stopped during the dispense and ${pumpId}'s counter cannot show how much of ${target.toFixed(2)} mL was delivered (counter ${before?.infusedMl.toFixed(2) ?? '?'} → ${now.infusedMl.toFixed(2)} mL); check the vessel volume and resolve the step`,
+      };
     return {
       kind: 'operator',
       reason: `dispense ${row.stepKey}: ${delivered.toFixed(2)} mL of ${target.toFixed(2)} mL were delivered before the worker stopped; check ${pumpId} and the vessel`,

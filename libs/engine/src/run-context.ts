@@ -1,5 +1,6 @@
 import type { LabClock } from '@graftlab/clock';
 import type {
+  Db,
   DoseLedgerRepository,
   JournalEntry,
   JournalRepository,
@@ -23,6 +24,7 @@ export type EngineLog = (event: Record<string, unknown>, message: string) => voi
 /** Everything a step needs while a run executes on a station. */
 export interface RunContext {
   readonly runId: string;
+  readonly db: Db;
   readonly protocol: Protocol;
   readonly plan: ExecutionPlan;
   readonly inventory: Inventory;

@@ -13,6 +13,7 @@ import {
   type JournalEntry,
   type Run,
 } from '@graftlab/db';
+import { DeviceError } from '@graftlab/devices';
 import type { Inventory } from '@graftlab/inventory';
 import { compileProtocol, parseProtocol, type ExecutionPlan, type Protocol } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
@@ -116,6 +117,7 @@ export class RunEngine {
     });
     const ctx: RunContext = {
       runId,
+      db: deps.db,
       protocol,
       plan,
       inventory: deps.inventory,
@@ -195,6 +197,12 @@ export class RunEngine {
       await stationSafe();
       deps.log({ runId: ctx.runId }, 'run left for continuation after shutdown');
       return { state: 'running', reason: interrupted.reason };
+    } else if (error instanceof DeviceError && error.kind === 'disconnected') {
+      // Raised outside a journaled dispatch (opening or using a device whose link is down, e.g. a broker restart):
+      // nothing was sent, so the run pauses with the reason and is resumed once the link is back, rather than fail.
+      to = 'paused';
+      reason = `${error.message}; resume the run once ${error.deviceId} is reachable again`;
+      await stationSafe();
     } else if (error instanceof SafetyRefusal) {
       to = 'paused';
       reason = error.reason;

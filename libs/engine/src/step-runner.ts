@@ -1,5 +1,8 @@
 import type { PlannedStep } from '@graftlab/protocol';
-import { RunInterrupted } from './engine.errors';
+import { and, inArray, notInArray } from 'drizzle-orm';
+import { samples as samplesTable } from '@graftlab/db';
+import { OperatorNeededError, RunInterrupted } from './engine.errors';
+import { stringArg } from './quantities';
 import type { RunControl } from './run-control';
 import type { RunContext } from './run-context';
 import { dispenseStep } from './steps/dispense.step';
@@ -53,13 +56,90 @@ async function executeStep(ctx: RunContext, step: PlannedStep, control: RunContr
   }
 }
 
-/** Shared instruments a step uses (its own roles; robot moves lease the robot themselves). */
+/** The shared instrument a location belongs to (an irradiation position, the balance pan), if any. */
+function instrumentAt(ctx: RunContext, location: string | undefined): string | undefined {
+  if (!location) return undefined;
+  const device = ctx.inventory.locations.find((l) => l.id === location)?.device;
+  return device && ctx.devices.isShared(device) ? device : undefined;
+}
+
+/**
+ * Shared instruments whose positions hold this run's samples. A film lying in the irradiator is dosed by whoever
+ * opens the shutter, and one on the balance pan adds to whoever weighs: the run keeps such an instrument's lease
+ * for as long as its samples are there, not only during its own irradiate/weigh step.
+ */
+export function occupiedInstruments(ctx: RunContext): string[] {
+  return [
+    ...new Set(ctx.samples.map((s) => instrumentAt(ctx, s.location)).filter((id): id is string => !!id)),
+  ];
+}
+
+const FOREIGN_SAMPLE_WAIT_MS = 120_000;
+
+/** Samples of other runs lying at positions of these instruments (by the sample records). */
+async function foreignSamplesAt(ctx: RunContext, instruments: readonly string[]): Promise<string[]> {
+  const positions = ctx.inventory.locations
+    .filter((l) => l.device && instruments.includes(l.device))
+    .map((l) => l.id);
+  if (!positions.length) return [];
+  const rows = await ctx.db
+    .select({ id: samplesTable.id, location: samplesTable.currentLocation })
+    .from(samplesTable)
+    .where(
+      and(
+        inArray(samplesTable.currentLocation, positions),
+        notInArray(
+          samplesTable.id,
+          ctx.samples.map((s) => s.id),
+        ),
+      ),
+    );
+  return rows.map((r) => `sample ${r.id} at ${r.location}`);
+}
+
+/**
+ * Takes the step's leases, and — when the step puts our samples into a shared instrument — only once no other
+ * run's sample lies in it. A crashed, paused or operator-waiting run leaves its film in the irradiator after its
+ * lease is gone; irradiating ours then would dose theirs too. While waiting we give the leases back, so the run
+ * whose film is there can take them and move it out (no deadlock); bounded, then a person is asked.
+ */
+async function acquireForStep(ctx: RunContext, step: PlannedStep, needed: readonly string[]): Promise<void> {
+  const occupied = occupiedInstruments(ctx);
+  const entering = sharedDevicesOf(ctx, step).filter(
+    (id) => !occupied.includes(id) && ctx.inventory.locations.some((l) => l.device === id),
+  );
+  const deadline = Date.now() + FOREIGN_SAMPLE_WAIT_MS;
+  for (;;) {
+    const taken = needed.length ? await ctx.leases.acquire(needed, ctx.holder, ctx.runId, ctx.signal) : [];
+    const foreign = entering.length ? await foreignSamplesAt(ctx, entering) : [];
+    if (!foreign.length) return;
+    await ctx.leases.release(taken, ctx.holder);
+    if (Date.now() > deadline)
+      throw new OperatorNeededError(
+        `step ${step.key} waits for ${entering.join(', ')} to be cleared: ${foreign.join(', ')} belongs to another run; remove it`,
+      );
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, 250);
+      ctx.signal.addEventListener('abort', () => (clearTimeout(t), reject(ctx.signal.reason as Error)), {
+        once: true,
+      });
+    });
+  }
+}
+
+/** Shared instruments a step uses: its own roles, and the instrument whose position it puts samples into. */
 export function sharedDevicesOf(ctx: RunContext, step: PlannedStep): string[] {
   const ids = step.roles
     .map((role) => ctx.devices.deviceIdFor(ctx.station, role))
     .filter((id): id is string => !!id);
+  const destination = instrumentAt(
+    ctx,
+    stringArg(step, 'to') ?? stringArg(step, 'position') ?? stringArg(step, 'location'),
+  );
   const nested = (step.children ?? []).flatMap((c) => sharedDevicesOf(ctx, c));
-  return [...new Set([...ids, ...nested])].filter((id) => ctx.devices.isShared(id));
+  return [...new Set([...ids, ...(destination ? [destination] : []), ...nested])].filter((id) =>
+    ctx.devices.isShared(id),
+  );
 }
 
 /**
@@ -75,15 +155,20 @@ export async function runStep(
 ): Promise<void> {
   const request = await control.pending(ctx.runId);
   if (request) throw new RunInterrupted(request.kind === 'pause' ? 'pause' : request.kind, request.reason);
-  const needed = sharedDevicesOf(ctx, step);
-  if (needed.length) await ctx.leases.acquire(needed, ctx.holder, ctx.runId, ctx.signal);
   const known = ctx.timeline.get(step.key) ?? {};
+  // A step the journal shows finished is only replayed from its read-backs: it needs no instrument. Taking leases
+  // for it would make a continued run wait on instruments it no longer uses (and deadlock on occupied ones).
+  // Otherwise the instruments our samples already occupy are part of the set (a continued run re-takes them).
+  const needed =
+    known.end !== undefined ? [] : [...new Set([...sharedDevicesOf(ctx, step), ...occupiedInstruments(ctx)])];
+  if (known.end === undefined) await acquireForStep(ctx, step, needed);
   const start = known.start ?? ctx.clock.now();
   ctx.timeline.set(step.key, { start });
   await enforceWindows(ctx, step.key, 'start');
   await executeStep(ctx, step, control);
   ctx.timeline.set(step.key, { start, end: ctx.timeline.get(step.key)?.end ?? ctx.clock.now() });
   await enforceWindows(ctx, step.key, 'end');
-  const release = needed.filter((id) => !keepAfter.includes(id));
+  const occupied = occupiedInstruments(ctx);
+  const release = needed.filter((id) => !keepAfter.includes(id) && !occupied.includes(id));
   await ctx.leases.release(release, ctx.holder);
 }

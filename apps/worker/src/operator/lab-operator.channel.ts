@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { topics, type MqttLink } from '@graftlab/devices';
+import { isDeviceError, topics, type MqttLink } from '@graftlab/devices';
 import type { OperatorAnswer, OperatorChannel, OperatorPrompt } from '@graftlab/engine';
 import { KEYS, PromptBoard } from '@graftlab/runtime';
 
@@ -60,31 +60,9 @@ export class LabOperatorChannel implements OperatorChannel {
           { once: true },
         );
         // A virtual operator (or an automated cell) may take it; a real lab's people answer on the board.
-        this.mqtt
-          .request(
-            topics.operatorPrompt(this.labId),
-            {
-              commandId: prompt.promptId,
-              promptId: prompt.promptId,
-              runId: prompt.runId,
-              message: prompt.message,
-              ...(prompt.action ? { action: prompt.action } : {}),
-            },
-            {
-              deviceId: 'operator',
-              timeoutMs: options.timeoutMs,
-              acceptTimeoutMs: 2000,
-              expirySeconds: 60,
-              signal: abort.signal,
-            },
-          )
-          .then((reply) =>
-            done({
-              by: 'virtual-operator',
-              note: typeof reply.reason === 'string' ? reply.reason : undefined,
-            }),
-          )
-          .catch(() => undefined); // no virtual operator here: wait for a person
+        void this.askVirtualOperator(prompt, options.timeoutMs, abort.signal).then(
+          (reply) => reply && done(reply),
+        );
       });
     } finally {
       this.waiting.delete(prompt.promptId);
@@ -92,5 +70,37 @@ export class LabOperatorChannel implements OperatorChannel {
       abort.abort();
       await this.board.remove(prompt.promptId);
     }
+  }
+
+  /**
+   * Sends the prompt over MQTT until a virtual operator completes it or plainly is not there. A request lost
+   * to a broker outage is sent again once the link is back (same promptId: the operator does it only once).
+   */
+  private async askVirtualOperator(
+    prompt: OperatorPrompt,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<OperatorAnswer | undefined> {
+    while (!signal.aborted) {
+      try {
+        const reply = await this.mqtt.request(
+          topics.operatorPrompt(this.labId),
+          {
+            commandId: prompt.promptId,
+            promptId: prompt.promptId,
+            runId: prompt.runId,
+            message: prompt.message,
+            ...(prompt.action ? { action: prompt.action } : {}),
+          },
+          { deviceId: 'operator', timeoutMs, acceptTimeoutMs: 2000, expirySeconds: 60, signal },
+        );
+        return { by: 'virtual-operator', note: typeof reply.reason === 'string' ? reply.reason : undefined };
+      } catch (e) {
+        // No answer at all means no virtual operator: people answer on the board.
+        if (!isDeviceError(e, 'disconnected')) return undefined;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    return undefined;
   }
 }

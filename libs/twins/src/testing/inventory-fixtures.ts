@@ -28,7 +28,8 @@ export function mqttOnly(inventory: Inventory): Inventory {
 export async function withReservedTcpPorts(inventory: Inventory): Promise<Inventory> {
   const copy = structuredClone(inventory);
   for (const d of copy.devices) {
-    if (/^tcp:\/\/[^:/]+:\d+$/.test(d.transport)) d.transport = d.transport.replace(/:\d+$/, `:${await freePort()}`);
+    if (/^tcp:\/\/[^:/]+:\d+$/.test(d.transport))
+      d.transport = d.transport.replace(/:\d+$/, `:${await freePort()}`);
   }
   return copy;
 }

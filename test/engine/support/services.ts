@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { checkMqtt, checkRedis, findOnPath, freePort } from '@graftlab/infra';
+
+/** A service process the test can kill and start again on the same port (infrastructure restart tests). */
+export interface RestartableService {
+  readonly url: string;
+  /** SIGKILL (or SIGTERM) and wait for the exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port with the same data directory; resolves once it answers. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function waitUntil(check: () => Promise<void>, what: string, proc: () => ChildProcess | undefined) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline || proc()?.exitCode != null)
+        throw new Error(`${what} did not start: ${(e as Error).message}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+function restartable(
+  binary: string,
+  args: (port: number, dir: string) => string[],
+  check: (url: string) => Promise<void>,
+  scheme: string,
+  port: number,
+): RestartableService {
+  const dir = mkdtempSync(path.join(tmpdir(), `graftlab-${scheme}-`));
+  const url = `${scheme}://127.0.0.1:${port}`;
+  let child: ChildProcess | undefined;
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((r) => c.once('exit', () => r()));
+    c.kill(signal);
+    await exited;
+  };
+  return {
+    url,
+    kill,
+    async start() {
+      child = spawn(binary, args(port, dir), { stdio: 'ignore' });
+      await waitUntil(
+        () => check(url),
+        `${binary} on ${port}`,
+        () => child,
+      );
+    },
+    async stop() {
+      await kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** redis-server with AOF (fsync always), as production runs it: a restart keeps queued jobs. */
+export async function startRedis(): Promise<RestartableService> {
+  const binary = findOnPath('redis-server');
+  if (!binary) throw new Error('redis-server is not installed');
+  const service = restartable(
+    binary,
+    (port, dir) => [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--dir',
+      dir,
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    (url) => checkRedis(url, 500),
+    'redis',
+    await freePort(),
+  );
+  await service.start();
+  return service;
+}
+
+/** A private mosquitto (MQTT 5, TCP_NODELAY) that can be killed and restarted on its port. */
+export async function startMosquitto(): Promise<RestartableService> {
+  const binary = findOnPath('mosquitto');
+  if (!binary) throw new Error('mosquitto is not installed');
+  const service = restartable(
+    binary,
+    (port, dir) => {
+      const conf = path.join(dir, 'mosquitto.conf');
+      writeFileSync(
+        conf,
+        [
+          `listener ${port} 127.0.0.1`,
+          'allow_anonymous true',
+          'set_tcp_nodelay true',
+          'persistence false',
+          '',
+        ].join('\n'),
+      );
+      return ['-c', conf];
+    },
+    (url) => checkMqtt(url, {}, 500),
+    'mqtt',
+    await freePort(),
+  );
+  await service.start();
+  return service;
+}
+
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh PostgreSQL database for one suite; `drop()` removes it. */
+export async function freshDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.query(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    async drop() {
+      const c = new Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
