@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerCampaignCommand } from './campaign.command';
+import { registerRunCommand } from './run.command';
 import { registerAuditCommand } from './audit.command';
 import { registerTokenCommand } from './token.command';
 import { registerDevicesCommand } from './devices.command';
@@ -24,4 +25,5 @@ export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [
   registerAuditCommand,
   registerTokenCommand,
   registerCampaignCommand,
+  registerRunCommand,
 ];
