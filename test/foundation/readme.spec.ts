@@ -11,7 +11,7 @@ describe('README', () => {
 
   it('documents every configuration variable with its default and meaning', () => {
     for (const [name, doc] of Object.entries(ENV_DOCS)) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+      const row = readme.split('\n').find((line) => new RegExp(`^\\|\\s*\`${name}\`\\s*\\|`).test(line));
       expect({ name, row }).toEqual({
         name,
         row: expect.stringContaining(doc.meaning.replace(/</g, '&lt;').replace(/>/g, '&gt;')),

@@ -13,28 +13,31 @@ import { labWait, pollInterval } from './lab-wait';
 export async function purgeStep(ctx: RunContext, step: PlannedStep): Promise<void> {
   const o2MaxFraction = siArg(step, 'o2Max') ?? ctx.plan.safety.o2MaxFraction;
   const o2MaxPpm = o2MaxFraction * 1e6;
+  const minDurationMs = (siArg(step, 'minDuration') ?? (numberArg(step, 'cycles') ?? 1) * 300) * 1000;
   if (stringArg(step, 'by') === 'operator') {
     await journaled(
       ctx,
       step.key,
-      { settlement: step.settlement, request: { o2MaxPpm } },
+      { settlement: step.settlement, request: { o2MaxPpm, minDurationMs } },
       async (commandId) => {
+        const startedAt = ctx.clock.now();
         const answer = await ctx.operator.ask(
           {
             promptId: commandId,
             runId: ctx.runId,
             stepKey: step.key,
-            message: `Purge ${stringArg(step, 'target')} with ${stringArg(step, 'gas')} until O₂ < ${o2MaxPpm} ppm`,
+            message: `Purge ${stringArg(step, 'target')} with ${stringArg(step, 'gas')} for at least ${Math.round(minDurationMs / 60_000)} min, until O₂ < ${o2MaxPpm} ppm`,
           },
           { timeoutMs: 24 * 3600_000, signal: ctx.signal },
         );
-        return { by: answer.by };
+        // An early acknowledgement does not shorten the declared minimum purge.
+        await labWait(ctx, startedAt + minDurationMs - ctx.clock.now());
+        return { by: answer.by, purgedMs: ctx.clock.now() - startedAt };
       },
     );
     return;
   }
   const flowSccm = (siArg(step, 'flow') ?? 100 * M3_PER_S_PER_SCCM) / M3_PER_S_PER_SCCM;
-  const minDurationMs = (siArg(step, 'minDuration') ?? (numberArg(step, 'cycles') ?? 1) * 300) * 1000;
   const mfcId = ctx.devices.deviceIdFor(ctx.station, 'gas-controller');
   const o2Id = ctx.devices.deviceIdFor(ctx.station, 'o2-sensor');
   if (!mfcId || !o2Id)
