@@ -4,31 +4,19 @@ import type { DriverContext } from './driver-context';
 import { IrradiatorMqtt } from './mqtt/drivers/irradiator.mqtt-driver';
 import { O2SensorMqtt } from './mqtt/drivers/o2-sensor.mqtt-driver';
 import { RobotMqtt } from './mqtt/drivers/robot.mqtt-driver';
-import {
-  AlicatFlowController,
-  CavroPump,
-  JulaboCirculator,
-  MtSicsBalance,
-  Ne1000Pump,
-  Sc10Shutter,
-} from './serial.exports';
+import { createSerialDriver } from './drivers/create-serial-driver';
 
 /** Builds the driver an inventory entry names (not connected yet). */
 export function createDevice(device: InventoryDevice, ctx: DriverContext): AnyDevice {
   const driver: DriverName = device.driver;
   switch (driver) {
     case 'ne1000':
-      return new Ne1000Pump(device, ctx);
     case 'cavro-xcalibur':
-      return new CavroPump(device, ctx);
     case 'mt-sics':
-      return new MtSicsBalance(device, ctx);
     case 'sc10':
-      return new Sc10Shutter(device, ctx);
     case 'julabo':
-      return new JulaboCirculator(device, ctx);
     case 'alicat':
-      return new AlicatFlowController(device, ctx);
+      return createSerialDriver(device, ctx);
     case 'irradiator-mqtt':
       return new IrradiatorMqtt(device, ctx);
     case 'o2-sensor-mqtt':

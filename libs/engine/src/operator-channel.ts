@@ -1,21 +1,6 @@
-/** A structured action a prompt asks for, so a virtual operator (or a robot cell) can perform it. */
-export type OperatorAction =
-  | {
-      kind: 'load-sample';
-      sampleId: string;
-      location: string;
-      basePolymer: string;
-      thicknessUm: number;
-      nominalMassG: number;
-    }
-  | {
-      kind: 'fill-reagent';
-      device: string;
-      reagent: string;
-      monomer: string;
-      concentrationWtPct: number;
-      medium: string;
-    };
+import type { OperatorAction } from '@graftlab/devices';
+
+export type { OperatorAction };
 
 export interface OperatorPrompt {
   readonly promptId: string;

@@ -7,7 +7,8 @@ export { MqttTwin, TwinRefusal, type TwinBrokerOptions, type Execution } from '.
 export { IrradiatorTwin, IRRADIATOR_FW, type FacilityState } from './mqtt/irradiator.twin';
 export { O2SensorTwin, O2_SENSOR_FW } from './mqtt/o2-sensor.twin';
 export { RobotTwin, ROBOT_FW } from './mqtt/robot.twin';
-export { VirtualOperator, OPERATOR_ID, OPERATOR_FW, type OperatorAction } from './mqtt/virtual-operator.twin';
+export { VirtualOperator, OPERATOR_ID, OPERATOR_FW } from './mqtt/virtual-operator.twin';
+export type { OperatorAction } from '@graftlab/devices';
 export {
   startVirtualLab,
   describeVirtualLab,

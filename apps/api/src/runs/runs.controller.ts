@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
-import type { RunState } from '@graftlab/db';
+import { RUN_STATES, type RunState } from '@graftlab/db';
 import { AuditService } from '../audit/audit.service';
 import { ANY_ROLE, CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
@@ -87,16 +87,6 @@ const RUN_DETAIL = obj(
 );
 const RUN_CONTROL = obj({ id: str(), state: str(), requested: str() }, ['id', 'state']);
 import { RunsService } from './runs.service';
-
-const RUN_STATES = [
-  'queued',
-  'running',
-  'paused',
-  'waiting-operator',
-  'completed',
-  'failed',
-  'aborted',
-] as const;
 
 const submitSchema = z
   .object({

@@ -90,3 +90,22 @@ export function parseJsonObject(payload: Buffer | string): Record<string, unknow
     return undefined;
   }
 }
+
+/** What an operator prompt asks for, so a virtual operator (or a robot cell) can perform it; a person otherwise. */
+export type OperatorAction =
+  | {
+      kind: 'load-sample';
+      sampleId: string;
+      location: string;
+      basePolymer: string;
+      thicknessUm: number;
+      nominalMassG: number;
+    }
+  | {
+      kind: 'fill-reagent';
+      device: string;
+      reagent: string;
+      monomer: string;
+      concentrationWtPct: number;
+      medium: string;
+    };

@@ -1,28 +1,9 @@
-import { topics } from '@graftlab/devices';
+import { topics, type OperatorAction } from '@graftlab/devices';
 import type { LabWorld } from '../world/lab-world';
 import { MqttTwin, TwinRefusal, type Execution, type TwinBrokerOptions } from './mqtt-twin.base';
 
 export const OPERATOR_FW = 'VIRTUAL-OPERATOR 1.0';
 export const OPERATOR_ID = 'operator';
-
-/** What an operator prompt asks a person to do (the dashboard shows it to a human in a real lab). */
-export type OperatorAction =
-  | {
-      kind: 'load-sample';
-      sampleId: string;
-      location: string;
-      basePolymer: string;
-      thicknessUm: number;
-      nominalMassG: number;
-    }
-  | {
-      kind: 'fill-reagent';
-      device: string;
-      reagent: string;
-      monomer: string;
-      concentrationWtPct: number;
-      medium: string;
-    };
 
 /**
  * The virtual operator: answers requests on graftlab/<lab>/operator/prompt ({promptId, message, action?}),

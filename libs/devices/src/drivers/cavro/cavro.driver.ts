@@ -1,5 +1,6 @@
 import type { InventoryDevice } from '@graftlab/inventory';
 import type { DispenseCounters, Dispenser, PhysicalCommand } from '../../capabilities/capabilities';
+import { checkDispenseLimits } from '../dispense-limits';
 import { DeviceError } from '../../capabilities/device-error';
 import type { CommandOptions, DeviceStatus } from '../../capabilities/device.capability';
 import type { DriverContext } from '../../driver-context';
@@ -60,14 +61,7 @@ export class CavroPump extends SerialDriver implements Dispenser {
     options?: CommandOptions,
   ): Promise<{ deliveredMl: number }> {
     const { volumeMl, rateMlPerMin } = command;
-    const maxRate = this.device.limits.maxRateMlPerMin;
-    if (!(volumeMl > 0 && rateMlPerMin > 0) || (maxRate !== undefined && rateMlPerMin > maxRate)) {
-      throw new DeviceError(
-        'refused',
-        this.id,
-        `dispense ${volumeMl} mL at ${rateMlPerMin} mL/min is outside the limits`,
-      );
-    }
+    checkDispenseLimits(this.device, volumeMl, rateMlPerMin);
     const speed = Math.round((rateMlPerMin / 60) * this.incrementsPerMl);
     if (speed < 1 || speed > MAX_SPEED) {
       throw new DeviceError(

@@ -1,5 +1,6 @@
 import type { InventoryDevice } from '@graftlab/inventory';
 import type { DispenseCounters, Dispenser, PhysicalCommand } from '../../capabilities/capabilities';
+import { checkDispenseLimits } from '../dispense-limits';
 import { DeviceError } from '../../capabilities/device-error';
 import type { CommandOptions, DeviceStatus } from '../../capabilities/device.capability';
 import type { DriverContext } from '../../driver-context';
@@ -75,14 +76,7 @@ export class Ne1000Pump extends SerialDriver implements Dispenser {
     options?: CommandOptions,
   ): Promise<{ deliveredMl: number }> {
     const { volumeMl, rateMlPerMin } = command;
-    const maxRate = this.device.limits.maxRateMlPerMin;
-    if (!(volumeMl > 0 && rateMlPerMin > 0) || (maxRate !== undefined && rateMlPerMin > maxRate)) {
-      throw new DeviceError(
-        'refused',
-        this.id,
-        `dispense ${volumeMl} mL at ${rateMlPerMin} mL/min is outside the limits`,
-      );
-    }
+    checkDispenseLimits(this.device, volumeMl, rateMlPerMin);
     const dia = this.device.syringeDiameterMm;
     if (dia === undefined) throw new DeviceError('refused', this.id, 'no syringeDiameterMm in the inventory');
     try {
