@@ -123,7 +123,16 @@ describe('MQTT drivers against the MQTT twins (Mosquitto on 127.0.0.1:1883)', ()
     irradiatorTwin().setDoorClosed(false);
     await until(() => events.some((e) => e.type === 'alarm'));
     expect(lab.world.sourceExposed('irradiator-1')).toBe(false);
-    const p = await irr.permissives();
+    // The alarm event and the retained state travel on different topics (MQTT orders per topic only):
+    // the driver's view converges to the facility's once the state message lands.
+    let p = await irr.permissives();
+    for (
+      const end = Date.now() + 3000;
+      p.sourcePosition !== 'stored' && Date.now() < end;
+      p = await irr.permissives()
+    ) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     expect(p).toMatchObject({ sourcePosition: 'stored', interlockTripped: true });
     irradiatorTwin().setDoorClosed(true);
     await until(() => irradiatorTwin().facilityState().doorClosed);
