@@ -19,6 +19,7 @@ import { connectMqttLink, IrradiatorMqtt, topics, uniqueClientId } from '@graftl
 import type { InventoryDevice } from '@graftlab/inventory';
 import { IrradiatorTwin, VirtualLabWorld } from '@graftlab/twins';
 import { loadInventory } from '@graftlab/inventory';
+import { rawMqttExchange } from './lib/mqtt-exchange';
 
 const args = process.argv.slice(2);
 const arg = (name: string) => {
@@ -130,21 +131,8 @@ async function benchRaw(url: string, labId: string) {
   });
   const samples: number[] = [];
   for (let i = 0; i < N + WARMUP; i++) {
-    const correlation = randomBytes(16);
-    const t0 = performance.now();
-    await new Promise<void>((resolve) => {
-      const onMessage = (_t: string, _p: Buffer, packet: mqtt.IPublishPacket) => {
-        if (!packet.properties?.correlationData?.equals(correlation)) return;
-        host.off('message', onMessage);
-        resolve();
-      };
-      host.on('message', onMessage);
-      host.publish(topic, JSON.stringify({ commandId: `r-${i}` }), {
-        qos: 1,
-        properties: { responseTopic: replyTopic, correlationData: correlation, messageExpiryInterval: 10 },
-      });
-    });
-    if (i >= WARMUP) samples.push(performance.now() - t0);
+    const ms = await rawMqttExchange(host, topic, replyTopic, `r-${i}`);
+    if (i >= WARMUP) samples.push(ms);
   }
   await host.endAsync();
   await device.endAsync();

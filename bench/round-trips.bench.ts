@@ -23,6 +23,7 @@ import { startPrivateMosquitto } from '@graftlab/infra';
 import { loadInventory, type InventoryDevice } from '@graftlab/inventory';
 import { createSerialTwin, VirtualLabWorld } from '@graftlab/twins';
 import { ETX, NE1000_VER, rawTcpRoundTrip } from './lib/floors';
+import { rawMqttExchange } from './lib/mqtt-exchange';
 import type { BenchOptions } from './lib/options';
 import { progress, row, summarize, type BenchRow, type Summary } from './lib/stats';
 
@@ -96,21 +97,8 @@ async function rawMqttNoDelay(url: string, n: number): Promise<Summary> {
   const warmup = Math.min(200, Math.floor(n / 10));
   try {
     for (let i = 0; i < n + warmup; i++) {
-      const correlation = randomBytes(16);
-      const t0 = performance.now();
-      await new Promise<void>((resolve) => {
-        const onMessage = (_t: string, _p: Buffer, packet: mqtt.IPublishPacket) => {
-          if (!packet.properties?.correlationData?.equals(correlation)) return;
-          host.off('message', onMessage);
-          resolve();
-        };
-        host.on('message', onMessage);
-        host.publish(topic, JSON.stringify({ commandId: `r-${i}` }), {
-          qos: 1,
-          properties: { responseTopic: replyTopic, correlationData: correlation, messageExpiryInterval: 10 },
-        });
-      });
-      if (i >= warmup) samples.push(performance.now() - t0);
+      const ms = await rawMqttExchange(host, topic, replyTopic, `r-${i}`);
+      if (i >= warmup) samples.push(ms);
     }
   } finally {
     await host.endAsync();
