@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import { LeasesRepository, RunsRepository, type GraftlabDb } from '@graftlab/db';
+import type { Device } from '@graftlab/devices';
 import type { DeviceHub } from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import { runJobOptions } from '@graftlab/queue';
@@ -12,6 +13,7 @@ import { StationAgent } from '../engine/station-agent';
 import { DEVICE_HUB, OWNED_STATIONS } from '../worker.tokens';
 
 const CALIBRATION_MAX_AGE_DAYS = 365;
+const SHARED_POLL_LOCK = 'graftlab:lock:shared-device-poll';
 
 /**
  * The worker's scheduled work (@nestjs/schedule lives in the worker only): device health polls, lease expiry,
@@ -41,27 +43,65 @@ export class MaintenanceSchedule {
     this.polling = true;
     try {
       await this.agent.heartbeat();
-      for (const device of this.hub.ownedDevices()) {
-        let snapshot: Record<string, unknown>;
-        try {
-          const status = await device.status({ timeoutMs: 2000 });
-          snapshot = { ...status, worker: this.config.worker.id };
-        } catch (e) {
-          snapshot = {
-            deviceId: device.id,
-            driver: device.driver,
-            state: 'offline',
-            error: (e as Error).message,
-            at: Date.now(),
-            worker: this.config.worker.id,
-          };
-        }
-        await this.redis.hset(KEYS.devices, device.id, JSON.stringify(snapshot));
-        await this.redis.publish(KEYS.events, JSON.stringify({ type: 'device', device: snapshot }));
-      }
+      for (const device of this.hub.ownedDevices()) await this.publishStatus(device);
     } finally {
       this.polling = false;
     }
+  }
+
+  /**
+   * The shared instruments' health while no run holds them: one worker at a time (a Redis lock) takes each idle
+   * instrument under a short lease, reads its status and lets go, so a poll never competes with a run.
+   */
+  @Interval('shared-device-health', 5000)
+  async pollSharedDevices(): Promise<void> {
+    const lock = await this.redis.set(SHARED_POLL_LOCK, this.config.worker.id, 'PX', 4500, 'NX');
+    if (lock !== 'OK') return;
+    const leases = new LeasesRepository(this.db);
+    const holder = `${this.config.worker.id}/status-poll`;
+    for (const id of this.inventory.shared) {
+      const entry = this.inventory.devices.find((d) => d.id === id);
+      if (!entry || !(await leases.acquire(id, holder, 5000))) continue; // in use: its run's worker has it open
+      try {
+        const device = await this.hub.use(id, entry.role, 2000);
+        try {
+          await this.publishStatus(device);
+        } finally {
+          await this.hub.releaseShared(id);
+        }
+      } catch (e) {
+        await this.publish({
+          deviceId: id,
+          driver: entry.driver,
+          state: 'offline',
+          error: (e as Error).message,
+          at: Date.now(),
+          worker: this.config.worker.id,
+        });
+      } finally {
+        await leases.release(id, holder);
+      }
+    }
+  }
+
+  private async publishStatus(device: Device): Promise<void> {
+    try {
+      await this.publish({ ...(await device.status({ timeoutMs: 2000 })), worker: this.config.worker.id });
+    } catch (e) {
+      await this.publish({
+        deviceId: device.id,
+        driver: device.driver,
+        state: 'offline',
+        error: (e as Error).message,
+        at: Date.now(),
+        worker: this.config.worker.id,
+      });
+    }
+  }
+
+  private async publish(snapshot: Record<string, unknown> & { deviceId: string }): Promise<void> {
+    await this.redis.hset(KEYS.devices, snapshot.deviceId, JSON.stringify(snapshot));
+    await this.redis.publish(KEYS.events, JSON.stringify({ type: 'device', device: snapshot }));
   }
 
   /** Leases whose holder stopped renewing (a killed worker) are removed so others can take the instrument. */
