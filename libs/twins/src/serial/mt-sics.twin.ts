@@ -142,14 +142,23 @@ export class MtSicsTwin extends SerialTwinBase {
   /** S semantics: wait (lab time) until stable, or give up after the stability timeout. */
   private async waitStable(): Promise<boolean> {
     const start = this.world.clock.now();
+    const timeoutMs = this.stabilityTimeoutMs();
     for (;;) {
       if (this.stableNow()) return true;
       const elapsed = this.world.clock.now() - start;
-      if (elapsed >= STABILITY_TIMEOUT_MS) return false;
+      if (elapsed >= timeoutMs) return false;
       const untilStable = this.changedAt + SETTLE_MS - this.world.clock.now();
-      const step = this.faults.has('never-settle') ? STABILITY_TIMEOUT_MS - elapsed : untilStable;
-      await this.world.clock.sleep(Math.max(1, Math.min(step, STABILITY_TIMEOUT_MS - elapsed)));
+      const step = this.faults.has('never-settle') ? timeoutMs - elapsed : untilStable;
+      await this.world.clock.sleep(Math.max(1, Math.min(step, timeoutMs - elapsed)));
     }
+  }
+  /**
+   * The balance gives up after 10 s of lab time, but never in less than 250 ms of real time: at a fast virtual
+   * clock 10 lab-seconds are a few real milliseconds, and host scheduling jitter alone would then read as
+   * "cannot stabilise".
+   */
+  private stabilityTimeoutMs(): number {
+    return Math.max(STABILITY_TIMEOUT_MS, 250 * this.world.clock.speed);
   }
 }
 
