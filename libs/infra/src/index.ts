@@ -6,6 +6,7 @@ export {
   checkMqtt,
   startEmbeddedBroker,
   startPrivateMosquitto,
+  privateMosquittoConfig,
   startLocalBroker,
   type EmbeddedBroker,
 } from './mqtt.service';

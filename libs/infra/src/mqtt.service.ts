@@ -59,22 +59,24 @@ export async function startLocalBroker(): Promise<EmbeddedBroker> {
   return findOnPath('mosquitto') ? startPrivateMosquitto() : startEmbeddedBroker();
 }
 
+/** A loopback-only mosquitto configuration for a private broker: anonymous, no Nagle delays, nothing persisted. */
+export function privateMosquittoConfig(port: number): string {
+  return [
+    `listener ${port} 127.0.0.1`,
+    'allow_anonymous true',
+    'set_tcp_nodelay true',
+    'persistence false',
+    '',
+  ].join('\n');
+}
+
 export async function startPrivateMosquitto(): Promise<EmbeddedBroker> {
   const binary = findOnPath('mosquitto');
   if (!binary) throw new InfraError('mosquitto is not installed');
   const dir = mkdtempSync(path.join(tmpdir(), 'graftlab-mosquitto-'));
   const port = await freePort();
   const conf = path.join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'set_tcp_nodelay true',
-      'persistence false',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(conf, privateMosquittoConfig(port));
   const child = spawn(binary, ['-c', conf], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `mqtt://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { checkMqtt, checkRedis, findOnPath, freePort } from '@graftlab/infra';
+import { checkMqtt, checkRedis, findOnPath, freePort, privateMosquittoConfig } from '@graftlab/infra';
 
 /** A service process the test can kill and start again on the same port (infrastructure restart tests). */
 export interface RestartableService {
@@ -103,16 +103,7 @@ export async function startMosquitto(): Promise<RestartableService> {
     binary,
     (port, dir) => {
       const conf = path.join(dir, 'mosquitto.conf');
-      writeFileSync(
-        conf,
-        [
-          `listener ${port} 127.0.0.1`,
-          'allow_anonymous true',
-          'set_tcp_nodelay true',
-          'persistence false',
-          '',
-        ].join('\n'),
-      );
+      writeFileSync(conf, privateMosquittoConfig(port));
       return ['-c', conf];
     },
     (url) => checkMqtt(url, {}, 500),
