@@ -64,6 +64,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       GRAFTLAB_CLOCK_ORIGIN: String(originMs),
       GRAFTLAB_BOOTSTRAP_TOKEN: BENCH_TOKEN,
       GRAFTLAB_SHUTDOWN_TIMEOUT_MS: '5000',
+      // The benchmarks submit thousands of runs from one client: the people-sized default limit would refuse them.
+      GRAFTLAB_API_RATE_LIMIT: '10000000',
       LOG_LEVEL: 'warn',
     });
     stack = await startStack({

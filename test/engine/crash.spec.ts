@@ -1,10 +1,15 @@
 import {
   doseLedger,
   JournalRepository,
+  leases as leasesTable,
   LeasesRepository,
   runs as runsTable,
+  runSamples,
+  samples as samplesTable,
   stepJournal,
 } from '@graftlab/db';
+import { QUEUE_PREFIX, stationQueueName } from '@graftlab/queue';
+import { Queue } from 'bullmq';
 import { createRng } from '@graftlab/grafting-model';
 import { doseRateAt } from '@graftlab/inventory';
 import { Redis } from 'ioredis';
@@ -89,6 +94,45 @@ describe('durable execution: worker crashes', () => {
     return rows.length === submitted.length && rows.every((r) => END_STATES.includes(r.state));
   }
 
+  /**
+   * What holds up the runs that did not end (for the failure message): their state and station, their unsettled
+   * journal rows, where their samples lie, every lease, and their jobs' states in BullMQ.
+   */
+  async function diagnoseUnfinished(): Promise<string> {
+    const ids = submitted.map((s) => s.id);
+    const open = (await env.db.select().from(runsTable).where(inArray(runsTable.id, ids))).filter(
+      (r) => !END_STATES.includes(r.state),
+    );
+    const lines: string[] = [];
+    const journal = new JournalRepository(env.db);
+    for (const run of open) {
+      const queue = new Queue(stationQueueName(run.station ?? 'none'), {
+        connection: redis,
+        prefix: QUEUE_PREFIX,
+      });
+      const jobs = (
+        await queue.getRanges(['waiting', 'prioritized', 'active', 'failed', 'completed'], 0, -1)
+      ).filter((id) => id.startsWith(run.id));
+      const jobStates = await Promise.all(jobs.map(async (id) => `${id}:${await queue.getJobState(id)}`));
+      await queue.close();
+      const sampleRows = await env.db
+        .select({ id: samplesTable.id, at: samplesTable.currentLocation })
+        .from(samplesTable)
+        .innerJoin(runSamples, eq(runSamples.sampleId, samplesTable.id))
+        .where(eq(runSamples.runId, run.id));
+      const unsettled = (await journal.findUnsettled(run.id)).map((r) => `${r.stepKey}:${r.state}`);
+      lines.push(
+        `run ${run.id} ${run.state} on ${run.station} (${run.stateReason ?? 'no reason'}); jobs [${jobStates.join(', ')}]; unsettled [${unsettled.join(', ')}]; samples [${sampleRows.map((r) => `${r.id}@${r.at}`).join(', ')}]`,
+      );
+    }
+    const held = await env.db.select().from(leasesTable);
+    lines.push(`leases: ${held.map((l) => `${l.resource}→${l.holder}`).join(', ') || 'none'}`);
+    lines.push(
+      `kills: ${kills.map((k) => `${k.kind}@worker-${k.worker + 1}${k.runId ? `/${k.runId}` : ''}`).join(', ')}`,
+    );
+    return lines.join('\n');
+  }
+
   /** Watches the lab for the moment a kill of this kind is due; returns the worker to kill. */
   async function moment(
     kind: string,
@@ -168,7 +212,9 @@ describe('durable execution: worker crashes', () => {
       (done) => done,
       240_000,
       'every run in an end state',
-    );
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await diagnoseUnfinished()}`);
+    });
     const list = await env.api<ApiRun[]>('GET', '/api/runs');
     expect(list.status).toBe(200);
     for (const listed of list.body.filter((r) => submitted.some((s) => s.id === r.id)))

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { ConfigModule } from '@graftlab/config';
+import { APP_CONFIG, ConfigModule, type AppConfig } from '@graftlab/config';
 import { graftlabLoggerModule } from '@graftlab/observability';
 import { RuntimeModule } from '@graftlab/runtime';
 import { AuditController } from './audit/audit.controller';
@@ -33,8 +33,15 @@ import { SamplesController } from './samples/samples.controller';
     graftlabLoggerModule('api'),
     RuntimeModule,
     TerminusModule,
-    // Every route: generous for people and pages (the dashboard polls a few routes every few seconds).
-    ThrottlerModule.forRoot([{ name: 'default', ttl: 60_000, limit: 1200 }]),
+    // Every route: generous for people and pages (the dashboard polls a few routes every few seconds);
+    // GRAFTLAB_API_RATE_LIMIT raises it for batch submitters.
+    ThrottlerModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => [
+        { name: 'default', ttl: 60_000, limit: config.http.rateLimitPerMinute },
+      ],
+    }),
   ],
   controllers: [
     HealthController,

@@ -45,6 +45,14 @@ describe('parseConfig', () => {
     expect(c.embedded).toEqual(['redis', 'mqtt']);
   });
 
+  it('reads the API rate limit (default 1200 a minute) and refuses a non-number', () => {
+    expect(parseConfig({}).http.rateLimitPerMinute).toBe(1200);
+    expect(parseConfig({ GRAFTLAB_API_RATE_LIMIT: '100000' }).http.rateLimitPerMinute).toBe(100000);
+    expect(() => parseConfig({ GRAFTLAB_API_RATE_LIMIT: 'lots' })).toThrow(
+      /GRAFTLAB_API_RATE_LIMIT="lots".*requests per minute/,
+    );
+  });
+
   it('refuses an unknown embedded service', () => {
     expect(() => parseConfig({ GRAFTLAB_EMBEDDED: 'kafka' })).toThrow(/GRAFTLAB_EMBEDDED="kafka"/);
   });

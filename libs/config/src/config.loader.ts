@@ -38,7 +38,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   const e = parsed.data;
   return Object.freeze({
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, rateLimitPerMinute: e.GRAFTLAB_API_RATE_LIMIT },
     redis: { url: e.REDIS_URL },
     mqtt: {
       url: e.MQTT_URL,
@@ -97,6 +97,7 @@ export function configToEnv(config: AppConfig): Record<string, string> {
     GRAFTLAB_CLOCK_ORIGIN:
       config.virtualLab.clockOriginMs === undefined ? undefined : String(config.virtualLab.clockOriginMs),
     GRAFTLAB_SHUTDOWN_TIMEOUT_MS: String(config.worker.shutdownTimeoutMs),
+    GRAFTLAB_API_RATE_LIMIT: String(config.http.rateLimitPerMinute),
     GRAFTLAB_EMBEDDED: config.embedded.length ? config.embedded.join(',') : undefined,
     LOG_LEVEL: config.logLevel,
   };

@@ -34,6 +34,10 @@ export const ENV_DOCS: Record<string, { default: string; meaning: string }> = {
     meaning: 'wall-clock ms at which lab time equals wall time; shared by the stack',
   },
   GRAFTLAB_SHUTDOWN_TIMEOUT_MS: { default: '10000', meaning: 'bounded wait for a clean shutdown' },
+  GRAFTLAB_API_RATE_LIMIT: {
+    default: '1200',
+    meaning: 'API requests per minute per client (raise it for batch submitters and benchmarks)',
+  },
   LOG_LEVEL: { default: 'info', meaning: 'fatal, error, warn, info, debug or trace' },
 };
 
@@ -102,6 +106,7 @@ export const envSchema = z.object({
   GRAFTLAB_SEED: int(0, 2 ** 31 - 1, 'a non-negative integer').default(1),
   GRAFTLAB_CLOCK_ORIGIN: int(0, 8.64e15, 'milliseconds since the Unix epoch').optional(),
   GRAFTLAB_SHUTDOWN_TIMEOUT_MS: int(100, 600000, 'milliseconds between 100 and 600000').default(10000),
+  GRAFTLAB_API_RATE_LIMIT: int(1, 10_000_000, 'requests per minute, 1-10000000').default(1200),
   GRAFTLAB_EMBEDDED: list
     .refine((v) => v.every((x) => (EMBEDDABLE as readonly string[]).includes(x)), {
       message: `expected a comma list of ${EMBEDDABLE.join(', ')}`,

@@ -2,7 +2,8 @@ export type EmbeddedService = 'redis' | 'mqtt' | 'database';
 
 /** The one typed configuration object. Nothing else in graftlab reads process.env. */
 export interface AppConfig {
-  readonly http: { readonly port: number; readonly host: string };
+  /** `rateLimitPerMinute`: API requests per minute per client. */
+  readonly http: { readonly port: number; readonly host: string; readonly rateLimitPerMinute: number };
   /** Unset means "start a private one" (only the stack supervisor does that). */
   readonly redis: { readonly url?: string };
   readonly mqtt: {

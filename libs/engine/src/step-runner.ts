@@ -119,10 +119,10 @@ async function acquireForStep(ctx: RunContext, step: PlannedStep, needed: readon
         `step ${step.key} waits for ${entering.join(', ')} to be cleared: ${foreign.join(', ')} belongs to another run; remove it`,
       );
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, 250);
-      ctx.signal.addEventListener('abort', () => (clearTimeout(t), reject(ctx.signal.reason as Error)), {
-        once: true,
-      });
+      const onAbort = () => (clearTimeout(t), reject(ctx.signal.reason as Error));
+      // The listener goes with the wait: a long wait must not pile listeners up on the run's signal.
+      const t = setTimeout(() => (ctx.signal.removeEventListener('abort', onAbort), resolve()), 250);
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -27,7 +27,7 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-export async function startApiApp(): Promise<ApiApp> {
+export async function startApiApp(env: Record<string, string> = {}): Promise<ApiApp> {
   const redis: PrivateRedis = await startPrivateRedis();
   const db = await openScratchDatabase('postgres');
   const bootstrapToken = `bootstrap-${randomBytes(16).toString('hex')}`;
@@ -38,6 +38,7 @@ export async function startApiApp(): Promise<ApiApp> {
     LAB_INVENTORY: path.join(ROOT, 'devices/virtual-lab.json'),
     GRAFTLAB_BOOTSTRAP_TOKEN: bootstrapToken,
     LOG_LEVEL: 'silent',
+    ...env,
   });
   let app: INestApplication | undefined;
   try {

@@ -18,11 +18,6 @@ import { runsSubmitted } from '@graftlab/observability';
 import { QUEUE_PREFIX, runJobOptions, stationQueueName } from '@graftlab/queue';
 import { bullConnection, DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl } from '@graftlab/runtime';
 
-/** BullMQ runs lower numbers first and unprioritized jobs before all others: every run gets one, 1000 − priority. */
-function bullPriority(priority: number): number {
-  return Math.min(2_000_000, Math.max(1, 1000 - priority));
-}
-
 /** Runs as the API sees them: submitted here, executed by a worker, controlled through Redis. Never a device. */
 @Injectable()
 export class RunsService implements OnApplicationShutdown {
@@ -198,7 +193,7 @@ export class RunsService implements OnApplicationShutdown {
     }
     await this.control.clear(id);
     const queued = await this.runs.transition(id, run.state, 'queued', { reason: 'resumed' });
-    await this.enqueue(queued.station!, id, queued.priority, Date.now());
+    await this.enqueue(queued.station!, id, undefined, Date.now()); // under way: ahead of runs not started
     return queued;
   }
 
@@ -259,13 +254,13 @@ export class RunsService implements OnApplicationShutdown {
   private async enqueue(
     stationId: string,
     runId: string,
-    priority: number,
+    priority: number | undefined,
     continuation: number,
   ): Promise<void> {
     await this.queueFor(stationId).add(
       'run.execute',
       { runId, continuation },
-      runJobOptions(runId, continuation, bullPriority(priority)),
+      runJobOptions(runId, continuation, priority),
     );
   }
 

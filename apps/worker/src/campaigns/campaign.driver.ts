@@ -38,11 +38,7 @@ export class CampaignDriver {
       enqueue: async (station, runId, priority) => {
         await this.agent
           .queueFor(station)
-          .add(
-            'run.execute',
-            { runId, continuation: 0 },
-            runJobOptions(runId, 0, Math.min(2_000_000, Math.max(1, 1000 - priority))),
-          );
+          .add('run.execute', { runId, continuation: 0 }, runJobOptions(runId, 0, priority));
       },
       liveStations: () => this.liveStations(),
     });

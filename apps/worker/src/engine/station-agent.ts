@@ -9,9 +9,10 @@ import type { MqttLink } from '@graftlab/devices';
 import { DeviceHub, LeaseManager, Reconciler, RunEngine } from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import { eq } from 'drizzle-orm';
-import { LeasesRepository, suggestions } from '@graftlab/db';
+import { LeasesRepository, RunsRepository, suggestions } from '@graftlab/db';
 import {
   assertEveryJobHandled,
+  orphanedRuns,
   runJobOptions,
   stationQueueName,
   STATION_WORKER_OPTIONS,
@@ -31,6 +32,8 @@ import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../wor
 export class StationAgent implements OnApplicationShutdown {
   private readonly workers: Worker[] = [];
   private readonly queues = new Map<string, Queue>();
+  /** Runs this process is executing now (their jobs are active here, not orphaned). */
+  private readonly executing = new Set<string>();
   private control!: RedisRunControl;
   private operator!: LabOperatorChannel;
   private leases!: LeaseManager;
@@ -101,6 +104,7 @@ export class StationAgent implements OnApplicationShutdown {
     for (const { run, reason } of operator)
       log({ runId: run.id, reason }, 'run waits for an operator after reconciliation');
     for (const run of resumable) await this.enqueueContinuation(run.id, run.station!);
+    await this.requeueOrphans();
 
     const handlers: JobHandlers = {
       'run.execute': (payload, signal) => this.engine.execute(payload.runId, signal),
@@ -112,7 +116,13 @@ export class StationAgent implements OnApplicationShutdown {
         async (job: Job, _token?: string, signal?: AbortSignal) => {
           const handler = handlers[job.name as keyof JobHandlers];
           if (!handler) throw new Error(`no handler for job ${job.name}`);
-          return handler(job.data as JobPayloads['run.execute'], signal ?? new AbortController().signal);
+          const payload = job.data as JobPayloads['run.execute'];
+          this.executing.add(payload.runId);
+          try {
+            return await handler(payload, signal ?? new AbortController().signal);
+          } finally {
+            this.executing.delete(payload.runId);
+          }
         },
         { ...STATION_WORKER_OPTIONS, connection: bullConnection(this.config.redis.url!, 'worker') },
       );
@@ -158,11 +168,40 @@ export class StationAgent implements OnApplicationShutdown {
     );
   }
 
-  private async enqueueContinuation(runId: string, stationId: string): Promise<void> {
+  /**
+   * Queued runs of our stations that no job will execute are enqueued again: a worker killed between taking a
+   * job and marking its run `running` leaves that job to be failed as stalled, and a crash between the database
+   * write and the enqueue leaves none. A queued run has touched no instrument, so a new job is safe; a duplicate
+   * one finds the run already past `queued` and does nothing. At start-up (nothing executes here yet) and then
+   * periodically (maintenance schedule).
+   */
+  async requeueOrphans(): Promise<void> {
+    const queued = await new RunsRepository(this.db).list({ states: ['queued'] });
+    for (const station of this.stations) {
+      const here = queued.filter((r) => r.station === station.id);
+      if (!here.length) continue;
+      const orphans = await orphanedRuns(
+        this.queueFor(station.id),
+        here.map((r) => r.id),
+        this.executing,
+      );
+      for (const runId of orphans) {
+        const run = here.find((r) => r.id === runId)!;
+        await this.enqueueContinuation(runId, station.id, run.priority, 'queued run had no job; re-enqueued');
+      }
+    }
+  }
+
+  private async enqueueContinuation(
+    runId: string,
+    stationId: string,
+    priority?: number,
+    why = 'run continues after restart',
+  ): Promise<void> {
     const queue = this.queueFor(stationId);
     const n = Date.now(); // a fresh job id per continuation; the run itself is idempotent through its journal
-    await queue.add('run.execute', { runId, continuation: n }, runJobOptions(runId, n));
-    this.logger.info({ runId, station: stationId }, 'run continues after restart');
+    await queue.add('run.execute', { runId, continuation: n }, runJobOptions(runId, n, priority));
+    this.logger.info({ runId, station: stationId }, why);
   }
 
   queueFor(stationId: string): Queue {

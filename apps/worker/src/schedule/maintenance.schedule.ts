@@ -3,11 +3,10 @@ import { Interval } from '@nestjs/schedule';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
-import { LeasesRepository, RunsRepository, type GraftlabDb } from '@graftlab/db';
+import { LeasesRepository, type GraftlabDb } from '@graftlab/db';
 import type { Device } from '@graftlab/devices';
 import type { DeviceHub } from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
-import { runJobOptions } from '@graftlab/queue';
 import { DATABASE, INVENTORY, KEYS, REDIS } from '@graftlab/runtime';
 import { StationAgent } from '../engine/station-agent';
 import { DEVICE_HUB, OWNED_STATIONS } from '../worker.tokens';
@@ -114,23 +113,10 @@ export class MaintenanceSchedule {
     }
   }
 
-  /** Queued runs of our stations whose job vanished (crash between the database write and the enqueue) are re-enqueued. */
+  /** Stuck-run detection: queued runs of our stations that no job will execute are enqueued again. */
   @Interval('stuck-runs', 10_000)
   async requeueStuckRuns(): Promise<void> {
-    const runs = new RunsRepository(this.db);
-    for (const run of await runs.list({ states: ['queued'], limit: 200 })) {
-      if (!run.station || !this.stations.some((s) => s.id === run.station)) continue;
-      if (Date.now() - run.createdAt.getTime() < 30_000) continue;
-      const queue = this.agent.queueFor(run.station);
-      const job = await queue.getJob(run.id);
-      if (job) continue;
-      await queue.add(
-        'run.execute',
-        { runId: run.id, continuation: 0 },
-        runJobOptions(run.id, 0, run.priority || undefined),
-      );
-      this.logger.warn({ runId: run.id }, 'queued run had no job; re-enqueued');
-    }
+    await this.agent.requeueOrphans();
   }
 
   /** Calibrations older than a year are reported (dose-rate maps and balance checks must be redone). */

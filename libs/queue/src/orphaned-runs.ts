@@ -1,0 +1,34 @@
+import type { JobState, Queue } from 'bullmq';
+
+/** Job states in which a worker will still take the job. */
+const PENDING: JobState[] = ['waiting', 'prioritized', 'delayed', 'waiting-children'];
+
+/** The run a job executes: its id is the run id, or `<runId>.c<n>` for a continuation (see runJobOptions). */
+export function runIdOfJob(jobId: string): string {
+  return jobId.replace(/\.c\d+$/, '');
+}
+
+/**
+ * Runs the database calls `queued` that no job will ever execute. A worker killed after BullMQ handed it a job but
+ * before the run was marked `running` leaves the job active under a dead lock; BullMQ then fails it as stalled
+ * (maxStalledCount 0: physical work is never re-run blindly), and the run would wait forever. The same holds for a
+ * crash between the database write and the enqueue. A queued run has not touched an instrument, so the caller
+ * may safely enqueue a continuation. `executing` are the runs this process is working on (their jobs are active).
+ */
+export async function orphanedRuns(
+  queue: Queue,
+  queuedRunIds: readonly string[],
+  executing: ReadonlySet<string>,
+): Promise<string[]> {
+  const candidates: string[] = [];
+  for (const runId of queuedRunIds) {
+    if (executing.has(runId)) continue;
+    // The common case costs one call: the run's first job is still waiting.
+    const state = await queue.getJobState(runId);
+    if (!PENDING.includes(state as JobState)) candidates.push(runId);
+  }
+  if (!candidates.length) return [];
+  // A resumed run waits under a continuation id: one scan of the pending jobs' ids settles the rest.
+  const pending = new Set((await queue.getRanges(PENDING, 0, -1)).map(runIdOfJob));
+  return candidates.filter((runId) => !pending.has(runId));
+}
