@@ -5,7 +5,7 @@ export const RUN_TRANSITIONS: Readonly<Record<RunState, readonly RunState[]>> = 
   queued: ['running', 'paused', 'aborted', 'failed'],
   running: ['paused', 'waiting-operator', 'completed', 'failed', 'aborted'],
   paused: ['queued', 'running', 'aborted', 'failed'],
-  'waiting-operator': ['running', 'paused', 'aborted', 'failed'],
+  'waiting-operator': ['queued', 'running', 'paused', 'aborted', 'failed'],
   completed: [],
   failed: [],
   aborted: [],

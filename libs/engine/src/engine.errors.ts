@@ -35,3 +35,32 @@ export class RunInterrupted extends Error {
     this.name = 'RunInterrupted';
   }
 }
+
+/**
+ * A physical step failed before it had any effect (a move never sent, an irradiation that never opened the
+ * shutter): the journal marks it failed, not uncertain, and the run pauses to be resumed once the cause is gone.
+ */
+export class NothingDelivered extends Error {
+  constructor(
+    readonly deviceId: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'NothingDelivered';
+  }
+}
+
+/**
+ * The run's station is held by another run under way (running, paused or waiting for a person): its samples may be
+ * in the station's vessel, and it continues there. The run stays queued and is tried again a little later.
+ */
+export class StationHeld extends Error {
+  constructor(
+    readonly station: string,
+    readonly heldBy: string,
+    readonly heldState: string,
+  ) {
+    super(`station ${station} is held by run ${heldBy} (${heldState})`);
+    this.name = 'StationHeld';
+  }
+}

@@ -4,7 +4,14 @@ export { DeviceHub, type DeviceFactory } from './device-hub';
 export { LeaseManager, type LeaseOptions } from './lease-manager';
 export { MemoryRunControl, type RunControl, type ControlRequest } from './run-control';
 export type { OperatorChannel, OperatorPrompt, OperatorAnswer, OperatorAction } from './operator-channel';
-export { OperatorNeededError, SafetyRefusal, SampleInvalidated, RunInterrupted } from './engine.errors';
+export {
+  NothingDelivered,
+  OperatorNeededError,
+  SafetyRefusal,
+  SampleInvalidated,
+  RunInterrupted,
+  StationHeld,
+} from './engine.errors';
 export { outputsWithUncertainty, type OutputWithUncertainty } from './results';
 export type { EngineLog } from './run-context';
 export {

@@ -1,7 +1,7 @@
 import { commandIdFor, type JournalEntry } from '@graftlab/db';
 import { DeviceError } from '@graftlab/devices';
 import type { SettlementPolicy } from '@graftlab/protocol';
-import { OperatorNeededError, SafetyRefusal } from './engine.errors';
+import { NothingDelivered, OperatorNeededError, SafetyRefusal } from './engine.errors';
 import type { RunContext } from './run-context';
 
 /** How the journal says a step key stands when a run (re)starts. */
@@ -84,6 +84,11 @@ export async function journaled<T extends Record<string, unknown>>(
       // Nothing reached the device: the step did not happen and may be retried after the cause is fixed.
       await ctx.journal.record({ ...base, attempt, to: 'failed', reason: e.message });
       throw new SafetyRefusal(e.message);
+    }
+    if (e instanceof NothingDelivered) {
+      // The act proves the step had no effect: a later attempt may do it (it is not a repeat).
+      await ctx.journal.record({ ...base, attempt, to: 'failed', reason: e.reason });
+      throw e;
     }
     if (e instanceof SafetyRefusal) {
       await ctx.journal.record({ ...base, attempt, to: 'failed', reason: e.message });

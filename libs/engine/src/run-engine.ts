@@ -17,7 +17,13 @@ import { DeviceError } from '@graftlab/devices';
 import type { Inventory } from '@graftlab/inventory';
 import { compileProtocol, parseProtocol, type ExecutionPlan, type Protocol } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
-import { OperatorNeededError, RunInterrupted, SafetyRefusal } from './engine.errors';
+import {
+  NothingDelivered,
+  OperatorNeededError,
+  RunInterrupted,
+  SafetyRefusal,
+  StationHeld,
+} from './engine.errors';
 import type { LeaseManager } from './lease-manager';
 import type { OperatorChannel } from './operator-channel';
 import { outputsWithUncertainty } from './results';
@@ -92,8 +98,15 @@ export class RunEngine {
     const station = deps.devices.stations.find((s) => s.id === run!.station);
     if (!station)
       throw new Error(`run ${runId} is for station ${run.station}, which this worker does not own`);
-    if (run.state === 'queued') run = await this.runs.transition(runId, 'queued', 'running');
-    else if (run.state !== 'running') return { state: run.state, reason: run.stateReason ?? undefined };
+    if (run.state === 'queued') {
+      // One run under way per station: a paused or operator-waiting run keeps its station (its film may be in
+      // the vessel, and it continues there), so a new run waits rather than start beside it.
+      const holder = (await this.runs.list({ states: ['running', 'paused', 'waiting-operator'] })).find(
+        (r) => r.station === station.id && r.id !== runId,
+      );
+      if (holder) throw new StationHeld(station.id, holder.id, holder.state);
+      run = await this.runs.transition(runId, 'queued', 'running');
+    } else if (run.state !== 'running') return { state: run.state, reason: run.stateReason ?? undefined };
 
     const { protocol, plan } = await planOf(deps.db, deps.inventory, run);
     const samples: SampleState[] = [];
@@ -202,6 +215,10 @@ export class RunEngine {
       // nothing was sent, so the run pauses with the reason and is resumed once the link is back, rather than fail.
       to = 'paused';
       reason = `${error.message}; resume the run once ${error.deviceId} is reachable again`;
+      await stationSafe();
+    } else if (error instanceof NothingDelivered) {
+      to = 'paused';
+      reason = `${error.reason}; nothing was delivered; resume the run once ${error.deviceId} answers again`;
       await stationSafe();
     } else if (error instanceof SafetyRefusal) {
       to = 'paused';

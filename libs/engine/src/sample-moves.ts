@@ -1,3 +1,5 @@
+import { DeviceError } from '@graftlab/devices';
+import { NothingDelivered } from './engine.errors';
 import { journaled } from './journaled';
 import type { RunContext, SampleState } from './run-context';
 
@@ -52,10 +54,16 @@ export async function ensureAt(
           key,
           { deviceId: robotId, sampleId: sample.id, settlement: 'retry-safe', request: { from, to } },
           async (commandId) => {
-            await robot.move(
-              { commandId, sampleId: sample.id, from, to },
-              { signal: ctx.signal, timeoutMs: 10 * ctx.commandTimeoutMs },
-            );
+            await robot
+              .move(
+                { commandId, sampleId: sample.id, from, to },
+                { signal: ctx.signal, timeoutMs: 10 * ctx.commandTimeoutMs },
+              )
+              .catch((e: unknown) => {
+                if (e instanceof DeviceError && e.notSent && !ctx.signal.aborted)
+                  throw new NothingDelivered(robotId, `move of ${sample.id} to ${to} not sent: ${e.message}`);
+                throw e;
+              });
             return { from, to };
           },
         );

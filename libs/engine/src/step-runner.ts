@@ -1,6 +1,6 @@
 import type { PlannedStep } from '@graftlab/protocol';
-import { and, inArray, notInArray } from 'drizzle-orm';
-import { samples as samplesTable } from '@graftlab/db';
+import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { runSamples, runs as runsTable, samples as samplesTable } from '@graftlab/db';
 import { OperatorNeededError, RunInterrupted } from './engine.errors';
 import { stringArg } from './quantities';
 import type { RunControl } from './run-control';
@@ -74,17 +74,25 @@ export function occupiedInstruments(ctx: RunContext): string[] {
   ];
 }
 
+/** How long a run waits for another run's film to leave an instrument when that run is not moving on by itself. */
 const FOREIGN_SAMPLE_WAIT_MS = 120_000;
+/** The bound when the film's run is running or queued (it moves the film on itself, e.g. after a worker restart). */
+const FOREIGN_SAMPLE_PROGRESS_WAIT_MS = 600_000;
 
-/** Samples of other runs lying at positions of these instruments (by the sample records). */
-async function foreignSamplesAt(ctx: RunContext, instruments: readonly string[]): Promise<string[]> {
+/** Samples of other runs lying at positions of these instruments (by the sample records), with their run's state. */
+async function foreignSamplesAt(
+  ctx: RunContext,
+  instruments: readonly string[],
+): Promise<{ text: string; progressing: boolean }[]> {
   const positions = ctx.inventory.locations
     .filter((l) => l.device && instruments.includes(l.device))
     .map((l) => l.id);
   if (!positions.length) return [];
   const rows = await ctx.db
-    .select({ id: samplesTable.id, location: samplesTable.currentLocation })
+    .select({ id: samplesTable.id, location: samplesTable.currentLocation, runState: runsTable.state })
     .from(samplesTable)
+    .leftJoin(runSamples, eq(runSamples.sampleId, samplesTable.id))
+    .leftJoin(runsTable, eq(runsTable.id, runSamples.runId))
     .where(
       and(
         inArray(samplesTable.currentLocation, positions),
@@ -94,29 +102,36 @@ async function foreignSamplesAt(ctx: RunContext, instruments: readonly string[])
         ),
       ),
     );
-  return rows.map((r) => `sample ${r.id} at ${r.location}`);
+  return rows.map((r) => ({
+    text: `sample ${r.id} at ${r.location} (its run is ${r.runState ?? 'unknown'})`,
+    progressing: r.runState === 'running' || r.runState === 'queued',
+  }));
 }
 
 /**
  * Takes the step's leases, and — when the step puts our samples into a shared instrument — only once no other
  * run's sample lies in it. A crashed, paused or operator-waiting run leaves its film in the irradiator after its
  * lease is gone; irradiating ours then would dose theirs too. While waiting we give the leases back, so the run
- * whose film is there can take them and move it out (no deadlock); bounded, then a person is asked.
+ * whose film is there can take them and move it out (no deadlock). Bounded: briefly when the film's run is not
+ * moving on by itself (paused, waiting for a person), longer while it is running or queued; then a person is asked.
  */
 async function acquireForStep(ctx: RunContext, step: PlannedStep, needed: readonly string[]): Promise<void> {
   const occupied = occupiedInstruments(ctx);
   const entering = sharedDevicesOf(ctx, step).filter(
     (id) => !occupied.includes(id) && ctx.inventory.locations.some((l) => l.device === id),
   );
-  const deadline = Date.now() + FOREIGN_SAMPLE_WAIT_MS;
+  const started = Date.now();
   for (;;) {
     const taken = needed.length ? await ctx.leases.acquire(needed, ctx.holder, ctx.runId, ctx.signal) : [];
     const foreign = entering.length ? await foreignSamplesAt(ctx, entering) : [];
     if (!foreign.length) return;
     await ctx.leases.release(taken, ctx.holder);
-    if (Date.now() > deadline)
+    const bound = foreign.every((f) => f.progressing)
+      ? FOREIGN_SAMPLE_PROGRESS_WAIT_MS
+      : FOREIGN_SAMPLE_WAIT_MS;
+    if (Date.now() - started > bound)
       throw new OperatorNeededError(
-        `step ${step.key} waits for ${entering.join(', ')} to be cleared: ${foreign.join(', ')} belongs to another run; remove it`,
+        `step ${step.key} waits for ${entering.join(', ')} to be cleared: ${foreign.map((f) => f.text).join(', ')} belongs to another run; remove it`,
       );
     await new Promise<void>((resolve, reject) => {
       const onAbort = () => (clearTimeout(t), reject(ctx.signal.reason as Error));

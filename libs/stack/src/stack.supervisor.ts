@@ -22,6 +22,8 @@ interface Child {
   readonly env: Record<string, string>;
   process: ChildProcess;
   restarts: number;
+  /** Set by killWorker: how long the next restart waits (a worker that stays down, for lease take-over tests). */
+  restartDelayMs?: number;
 }
 
 export interface RunningStack {
@@ -31,8 +33,8 @@ export interface RunningStack {
   stop(): Promise<void>;
   /** Resolves when the stack stopped on its own (a child that cannot be restarted died). */
   readonly stopped: Promise<string>;
-  /** Sends SIGKILL to a worker (crash tests); the supervisor restarts it. */
-  killWorker(index: number): void;
+  /** Sends SIGKILL to a worker (crash tests); the supervisor restarts it, after `restartAfterMs` if given. */
+  killWorker(index: number, options?: { restartAfterMs?: number }): void;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -95,13 +97,18 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         // A crashed worker is restarted: it reconciles its journal before taking jobs again.
         log(`${child.name} exited (${signal ?? code}); restarting`);
         const restarts = child.restarts + 1;
-        spawnChild(child)
+        const delay = child.restartDelayMs ?? 0;
+        child.restartDelayMs = undefined;
+        new Promise((r) => setTimeout(r, delay))
+          .then(() => (stopping ? Promise.reject(new Error('stack stopping')) : spawnChild(child)))
           .then((fresh) => {
             child.process = fresh.process;
             child.restarts = restarts;
             watch(child);
           })
-          .catch((e: Error) => void shutdown(`${child.name} could not restart: ${e.message}`));
+          .catch((e: Error) => {
+            if (!stopping) void shutdown(`${child.name} could not restart: ${e.message}`);
+          });
         return;
       }
       void shutdown(`${child.name} exited (${signal ?? code})`);
@@ -162,8 +169,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await shutdown('stopped');
     },
     stopped,
-    killWorker(index: number) {
-      children.filter((c) => c.app === 'worker')[index]?.process.kill('SIGKILL');
+    killWorker(index: number, options: { restartAfterMs?: number } = {}) {
+      const worker = children.filter((c) => c.app === 'worker')[index];
+      if (!worker) return;
+      worker.restartDelayMs = options.restartAfterMs;
+      worker.process.kill('SIGKILL');
     },
   };
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import type { LabClock } from '@graftlab/clock';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import type { GraftlabDb } from '@graftlab/db';
 import type { MqttLink } from '@graftlab/devices';
-import { DeviceHub, LeaseManager, Reconciler, RunEngine } from '@graftlab/engine';
+import { DeviceHub, LeaseManager, Reconciler, RunEngine, StationHeld } from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import { eq } from 'drizzle-orm';
 import { LeasesRepository, RunsRepository, suggestions } from '@graftlab/db';
@@ -23,6 +23,9 @@ import {
 import { bullConnection, DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl } from '@graftlab/runtime';
 import { LabOperatorChannel } from '../operator/lab-operator.channel';
 import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../worker.tokens';
+
+/** How soon a run whose station is held by another run under way is tried again. */
+const STATION_HELD_RETRY_MS = 2000;
 
 /**
  * The station agent: connects and secures the station's devices, reconciles what a crash left in flight, and only
@@ -113,13 +116,18 @@ export class StationAgent implements OnApplicationShutdown {
     for (const station of this.stations) {
       const worker = new Worker<JobPayloads['run.execute'], unknown>(
         stationQueueName(station.id),
-        async (job: Job, _token?: string, signal?: AbortSignal) => {
+        async (job: Job, token?: string, signal?: AbortSignal) => {
           const handler = handlers[job.name as keyof JobHandlers];
           if (!handler) throw new Error(`no handler for job ${job.name}`);
           const payload = job.data as JobPayloads['run.execute'];
           this.executing.add(payload.runId);
           try {
             return await handler(payload, signal ?? new AbortController().signal);
+          } catch (e) {
+            if (!(e instanceof StationHeld)) throw e;
+            // The run stays queued; its job comes back after a short delay (a run under way goes first).
+            await job.moveToDelayed(Date.now() + STATION_HELD_RETRY_MS, token);
+            throw new DelayedError(e.message);
           } finally {
             this.executing.delete(payload.runId);
           }

@@ -13,6 +13,8 @@ export class DeviceError extends Error {
     message: string,
     /** The device's own error code (e.g. "A?S", "-08", "ES", "g"), when kind is 'device'. */
     readonly code?: string,
+    /** True when the command provably never left this process (no link to send it on): it cannot have acted. */
+    readonly notSent = false,
   ) {
     super(`${deviceId}: ${message}`);
     this.name = 'DeviceError';

@@ -194,8 +194,11 @@ class MqttLinkClient implements MqttLink {
   request(topic: string, payload: CommandPayload, options: MqttRequestOptions): Promise<ReplyPayload> {
     const { deviceId } = options;
     if (!this.client.connected)
-      return Promise.reject(new DeviceError('disconnected', deviceId, 'not connected to the MQTT broker'));
-    if (options.signal?.aborted) return Promise.reject(new DeviceError('timeout', deviceId, 'wait aborted'));
+      return Promise.reject(
+        new DeviceError('disconnected', deviceId, 'not connected to the MQTT broker', undefined, true),
+      );
+    if (options.signal?.aborted)
+      return Promise.reject(new DeviceError('timeout', deviceId, 'wait aborted', undefined, true));
     const correlation = randomBytes(16);
     const key = correlation.toString('hex');
     return new Promise<ReplyPayload>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { doseRateAt } from '@graftlab/inventory';
 import type { PlannedStep } from '@graftlab/protocol';
-import { SafetyRefusal } from '../engine.errors';
+import { DeviceError } from '@graftlab/devices';
+import { NothingDelivered, SafetyRefusal } from '../engine.errors';
 import { journaled } from '../journaled';
 import { stringArg, booleanArg } from '../quantities';
 import type { RunContext } from '../run-context';
@@ -71,7 +72,13 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
         const remaining = targetKGy - deliveredBefore;
         if (remaining <= DOSE_TOLERANCE_KGY)
           return { deliveredKGy: deliveredBefore, actualOpenMs: 0, resumed: true };
-        const permissives = await irradiator.permissives({ signal: ctx.signal });
+        // The dose is what the shutter was open: an irradiator that fails before the shutter opens delivered nothing.
+        const notStarted = (e: unknown): never => {
+          if (e instanceof DeviceError && !ctx.signal.aborted)
+            throw new NothingDelivered(irradiatorId, `irradiation ${step.key} did not start: ${e.message}`);
+          throw e;
+        };
+        const permissives = await irradiator.permissives({ signal: ctx.signal }).catch(notStarted);
         const blocked = [
           !permissives.doorClosed && 'the cell door is open',
           !permissives.areaMonitorOk && 'the area monitor is not clear',
@@ -84,7 +91,9 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
         const startedAt = new Date(ctx.clock.now());
         let actualOpenMs = 0;
         try {
-          await irradiator.raiseSource({ commandId: `${commandId}.raise` }, { signal: ctx.signal });
+          await irradiator
+            .raiseSource({ commandId: `${commandId}.raise` }, { signal: ctx.signal })
+            .catch(notStarted);
           // The controller times each opening itself; an exposure longer than its longest timed opening is
           // delivered in consecutive device-timed segments, and the dose counts only what it reports open.
           let remainingMs = Math.round(durationMs);

@@ -1,0 +1,120 @@
+import { doseLedger, leases as leasesTable, runs as runsTable, samples as samplesTable } from '@graftlab/db';
+import { inArray } from 'drizzle-orm';
+import { diagnoseUnfinished } from './support/diagnose';
+import { TestLabOperator } from './support/lab-operator';
+import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
+
+/**
+ * Issue #5 contention: two workers share the lab's irradiator, shutter, balance and robot. A worker is killed while
+ * it holds shared instruments and stays down; its leases expire (15 s without renewal) and the other worker's
+ * runs take those instruments over while it is still down. Runs sharing the irradiator never overlap on it.
+ */
+const RUNS_PER_STATION = 3;
+const DOWN_MS = 35_000; // longer than the lease TTL (15 s) plus the expiry sweep (every 5 s)
+const END_STATES = ['completed', 'aborted'];
+
+jest.setTimeout(300_000);
+
+describe('durable execution: leases of a killed worker', () => {
+  let env: EngineStack;
+  const submitted: string[] = [];
+
+  beforeAll(async () => {
+    env = await startEngineStack({
+      name: 'takeover',
+      workers: 2,
+      stationsPerWorker: [['reactor-1'], ['reactor-2']],
+      seed: 7,
+    });
+  });
+
+  afterAll(async () => {
+    await env?.stop();
+  });
+
+  /** A lease a worker took for one of its runs (not the short one its status poll takes on idle instruments). */
+  const isRunLease = (holder: string, worker: string) =>
+    holder.startsWith(`${worker}/`) && !holder.endsWith('/status-poll');
+
+  /** Shared instruments worker-1 holds that none of its films lies in (a film pins its instrument). */
+  async function heldByWorker1(): Promise<string[]> {
+    const held = (await env.db.select().from(leasesTable)).filter((l) => isRunLease(l.holder, 'worker-1'));
+    if (!held.length) return [];
+    const pinned = new Set(
+      (
+        await env.db
+          .select({ location: samplesTable.currentLocation })
+          .from(samplesTable)
+          .where(
+            inArray(samplesTable.currentLocation, ['irradiator-1/p1', 'irradiator-1/p2', 'balance-1/pan']),
+          )
+      ).map((r) => r.location!.split('/')[0]),
+    );
+    return held
+      .map((l) => l.resource)
+      .filter((r) => !pinned.has(r) && !(r === 'shutter-1' && pinned.has('irradiator-1')));
+  }
+
+  it('takes over the instruments of a worker that died holding them, while it is still down', async () => {
+    const protocol = readProtocol('test/fixtures/crash-graft.protocol.json');
+    for (let i = 0; i < RUNS_PER_STATION * 2; i++) {
+      const res = await env.api<{ id: string }>('POST', '/api/runs', {
+        protocol,
+        parameters: { dose: 8 + i },
+        idempotencyKey: `takeover-${env.labId}-${i}`,
+      });
+      expect(res.status).toBe(201);
+      submitted.push(res.body.id);
+    }
+
+    const held = await eventually(
+      heldByWorker1,
+      (r) => r.length > 0,
+      120_000,
+      'worker-1 holding a free instrument',
+    );
+    const killedAt = Date.now();
+    env.stack.killWorker(0, { restartAfterMs: DOWN_MS });
+
+    // While worker-1 is down, worker-2 holds at least one of the instruments worker-1 died holding.
+    const takenOver = await eventually(
+      async () =>
+        (await env.db.select().from(leasesTable)).filter(
+          (l) => held.includes(l.resource) && isRunLease(l.holder, 'worker-2'),
+        ),
+      (rows) => rows.length > 0,
+      DOWN_MS - 5_000,
+      `worker-2 taking over ${held.join(', ')}`,
+    );
+    expect(Date.now() - killedAt).toBeLessThan(DOWN_MS);
+    expect(takenOver[0].acquiredAt.getTime()).toBeGreaterThan(killedAt);
+    process.stdout.write(
+      `lease take-over: worker-1 died holding ${held.join(', ')}; worker-2 took ${takenOver.map((l) => l.resource).join(', ')} after ${takenOver[0].acquiredAt.getTime() - killedAt} ms\n`,
+    );
+  });
+
+  it('finishes every run once the worker is back, and never overlaps two runs on the irradiator', async () => {
+    const operator = new TestLabOperator(env);
+    const rows = await eventually(
+      async () => {
+        await operator.attend(submitted);
+        return env.db.select().from(runsTable).where(inArray(runsTable.id, submitted));
+      },
+      (r) => r.length === submitted.length && r.every((x) => END_STATES.includes(x.state)),
+      200_000,
+      'every run in an end state',
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await diagnoseUnfinished(env, submitted, END_STATES)}`);
+    });
+    for (const run of rows) if (run.state !== 'completed') expect(run.stateReason ?? '').toMatch(/\w{3,}/);
+    expect(rows.filter((r) => r.state === 'completed').length).toBeGreaterThanOrEqual(RUNS_PER_STATION);
+
+    const windows = (await env.db.select().from(doseLedger))
+      .filter((r) => r.startedAt && r.endedAt && submitted.includes(r.runId ?? ''))
+      .map((r) => ({ run: r.runId, start: r.startedAt!.getTime(), end: r.endedAt!.getTime() }))
+      .sort((a, b) => a.start - b.start);
+    for (let i = 1; i < windows.length; i++)
+      if (windows[i].run !== windows[i - 1].run)
+        expect(windows[i].start).toBeGreaterThanOrEqual(windows[i - 1].end);
+  });
+});
