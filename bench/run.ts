@@ -81,7 +81,7 @@ const BENCHMARKS: readonly Benchmark[] = [
     id: '7',
     name: 'telemetry',
     method:
-      '**7. Telemetry**: device-status-shaped events published on the Redis channel the workers use, at 100 … 20,000 msg/s, to one SSE client of `/api/events`; the highest rate with every message delivered and p99 < 100 ms (capped by the highest rate tried). Floor: a raw Redis subscriber. Instrument MQTT telemetry is not bridged to `/api/events` today.',
+      '**7. Telemetry**: an instrument publishes telemetry on the broker (`graftlab/<lab>/<device>/telemetry/<name>`, QoS 0) at 100 … 20,000 msg/s; one SSE client of `/api/events` receives it through the API; the highest rate with every message delivered and p99 < 100 ms (capped by the highest rate tried). Floor: a raw mqtt.js subscriber on the topic.',
     run: telemetryBench,
   },
   {

@@ -1,22 +1,17 @@
 /**
  * 7. Telemetry to /api/events.
  *
- * Method: the stack (one-station virtual lab) with one SSE client on `GET /api/events`. Status messages shaped like
- * the worker's device-status events are published on the Redis channel the workers publish to (`graftlab:events`)
- * at rising rates (100 … 20,000 msg/s, the highest tested caps the figure, 10 ms batches, 2 s per rate; 1 s with --quick), each stamped with this
- * process's monotonic clock; the SSE client stamps arrival. A rate passes when every message arrives and the p99
- * latency is under 100 ms; the figure is the highest passing rate. Floor: the same test with a raw ioredis
- * subscriber on the channel (no Nest, no SSE, no HTTP).
- * Why Redis and not MQTT (the issue's wording): instruments' own MQTT telemetry (e.g. the O2 sensor's
- * telemetry/o2Ppm) is not bridged to /api/events today. apps/api/src/events/events.controller.ts subscribes only
- * to this Redis channel; its publishers are the worker's maintenance schedule (device status snapshots every 2 s),
- * the instruments controller and operator prompts; the O₂ driver's telemetry events stay inside the worker. So this
- * measures the path that exists. When a bridge lands, publish on the broker's telemetry topics here instead.
+ * Method: the stack (one-station virtual lab) with one SSE client on `GET /api/events`. An instrument publishes
+ * telemetry on the broker, as the O2 sensors do (`graftlab/<lab>/<device>/telemetry/<name>`, QoS 0, `{value, unit,
+ * ts}`), at rising rates (100 … 20,000 msg/s, the highest tested caps the figure, 10 ms batches, 2 s per rate; 1 s
+ * with --quick), each stamped with this process's monotonic clock; the SSE client stamps arrival. The path: broker →
+ * the API's telemetry feed → SSE → HTTP. A rate passes when every message arrives and the p99 latency is under
+ * 100 ms; the figure is the highest passing rate. Floor: the same test with a raw mqtt.js subscriber on the topic
+ * (no Nest, no SSE, no HTTP).
  */
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { connectAsync, type MqttClient } from 'mqtt';
 import { loadInventory } from '@graftlab/inventory';
-import { KEYS } from '@graftlab/runtime';
 import { oneStation } from './engine-overhead.bench';
 import type { BenchOptions } from './lib/options';
 import { startServices } from './lib/services';
@@ -28,44 +23,55 @@ const MARK = 'bench-telemetry';
 
 type Sink = (seq: number, sentAt: number) => void;
 
-async function publishAt(redis: Redis, rate: number, seconds: number, run: number): Promise<number> {
+/** Publishes `rate` readings a second for `seconds`, as an instrument does; returns how many. */
+async function publishAt(
+  instrument: MqttClient,
+  topic: string,
+  rate: number,
+  seconds: number,
+  run: number,
+): Promise<number> {
   const total = Math.round(rate * seconds);
   const perBatch = Math.max(1, Math.round(rate / 100));
   const t0 = performance.now();
   let sent = 0;
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate) + perBatch);
-    const pipeline = redis.pipeline();
     for (; sent < due; sent++)
-      pipeline.publish(
-        KEYS.events,
-        JSON.stringify({
-          type: 'device',
-          device: { deviceId: MARK, run, seq: sent, sentAt: performance.now() },
-        }),
+      instrument.publish(
+        topic,
+        JSON.stringify({ value: { mark: MARK, run, seq: sent, sentAt: performance.now() }, unit: '', ts: 0 }),
+        { qos: 0 },
       );
-    await pipeline.exec();
     await sleep(10);
   }
   return total;
 }
 
+/** Finds our reading in an SSE `data:` line (a telemetry event) or a raw MQTT payload. */
 function parseEvent(data: string, sink: Sink, run: () => number): void {
   if (!data.includes(MARK)) return;
-  const e = JSON.parse(data) as {
-    device?: { deviceId?: string; run?: number; seq?: number; sentAt?: number };
-  };
-  if (e.device?.deviceId === MARK && e.device.run === run()) sink(e.device.seq ?? -1, e.device.sentAt ?? 0);
+  const e = JSON.parse(data) as { telemetry?: { value?: Reading }; value?: Reading };
+  const v = e.telemetry?.value ?? e.value;
+  if (v?.mark === MARK && v.run === run()) sink(v.seq ?? -1, v.sentAt ?? 0);
+}
+
+interface Reading {
+  mark?: string;
+  run?: number;
+  seq?: number;
+  sentAt?: number;
 }
 
 /** Steps through the rates with `subscribe` as the receiving end; returns the highest passing rate. */
 async function highestRate(
-  redisUrl: string,
+  mqttUrl: string,
+  topic: string,
   seconds: number,
   attach: (onEvent: (data: string) => void) => Promise<() => void>,
   label: string,
 ): Promise<number> {
-  const publisher = new Redis(redisUrl);
+  const publisher = await connectAsync(mqttUrl, { protocolVersion: 5 });
   let runNo = 0;
   let latencies: number[] = [];
   let seen = new Set<number>();
@@ -86,7 +92,7 @@ async function highestRate(
       runNo++;
       latencies = [];
       seen = new Set();
-      const total = await publishAt(publisher, rate, seconds, runNo);
+      const total = await publishAt(publisher, topic, rate, seconds, runNo);
       const deadline = performance.now() + 2000;
       while (seen.size < total && performance.now() < deadline) await sleep(20);
       const p99 = percentile(latencies, 99);
@@ -99,7 +105,7 @@ async function highestRate(
     }
   } finally {
     detach();
-    publisher.disconnect();
+    await publisher.endAsync();
   }
   return best;
 }
@@ -110,8 +116,10 @@ export async function telemetryBench(options: BenchOptions): Promise<BenchRow[]>
   const inventory = oneStation(loadInventory(join(__dirname, '../devices/virtual-lab.json')), 'reactor-1');
   const s = await startBenchStack({ services, inventory, clockSpeed: 3600 });
   try {
+    const topic = `graftlab/${s.labId}/${MARK}/telemetry/level`;
     const sse = await highestRate(
-      services.redisUrl,
+      services.mqttUrl,
+      topic,
       seconds,
       async (onEvent) => {
         const abort = new AbortController();
@@ -137,25 +145,26 @@ export async function telemetryBench(options: BenchOptions): Promise<BenchRow[]>
             }
           }
         })().catch(() => undefined);
-        await sleep(300); // the API subscribes to Redis on the first client
+        await sleep(1000); // the API subscribes to the broker when the first page listens
         return () => abort.abort();
       },
       'SSE',
     );
     const raw = await highestRate(
-      services.redisUrl,
+      services.mqttUrl,
+      topic,
       seconds,
       async (onEvent) => {
-        const sub = new Redis(services.redisUrl);
-        sub.on('message', (_c: string, m: string) => onEvent(m));
-        await sub.subscribe(KEYS.events);
-        return () => sub.disconnect();
+        const sub = await connectAsync(services.mqttUrl, { protocolVersion: 5 });
+        sub.on('message', (_t: string, m: Buffer) => onEvent(m.toString('utf8')));
+        await sub.subscribeAsync(topic, { qos: 0 });
+        return () => void sub.endAsync();
       },
-      'raw redis',
+      'raw mqtt',
     );
     return [
       row(
-        '7. highest status rate to /api/events with p99 < 100 ms (vs raw Redis subscriber)',
+        '7. highest telemetry rate from an instrument to /api/events with p99 < 100 ms (vs raw MQTT subscriber)',
         'msg/s',
         sse,
         raw,

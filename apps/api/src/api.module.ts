@@ -16,6 +16,7 @@ import { CampaignsService } from './campaigns/campaigns.service';
 import { HttpErrorsFilter } from './common/http-errors.filter';
 import { DoseLedgerController } from './dose/dose-ledger.controller';
 import { EventsController } from './events/events.controller';
+import { InstrumentTelemetryFeed } from './events/instrument-telemetry.feed';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './instruments/instruments.controller';
 import { LabController } from './lab/lab.controller';
@@ -64,6 +65,7 @@ import { SamplesController } from './samples/samples.controller';
     CampaignsService,
     AuditService,
     AuthService,
+    InstrumentTelemetryFeed,
     { provide: APP_FILTER, useClass: HttpErrorsFilter },
     // Rate limit first (unauthenticated floods included), then token and role.
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -1,13 +1,15 @@
 import { Controller, Inject, type MessageEvent, type OnModuleDestroy, Sse } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Redis } from 'ioredis';
-import { Observable, Subject } from 'rxjs';
+import { merge, Observable, Subject } from 'rxjs';
 import { KEYS, REDIS } from '@graftlab/runtime';
 import { Roles } from '../auth/roles.decorator';
+import { InstrumentTelemetryFeed } from './instrument-telemetry.feed';
 
 /**
- * /api/events: server-sent events of device status, telemetry, prompts, e-stops and run changes. One Redis
- * subscription per API process fans out to every connected page.
+ * /api/events: server-sent events of device status, prompts, e-stops and run changes (one Redis subscription per
+ * API process) and of the instruments' own telemetry from the broker (one MQTT subscription), fanned out to every
+ * connected page.
  */
 @ApiTags('events')
 @Controller('api/events')
@@ -15,7 +17,10 @@ export class EventsController implements OnModuleDestroy {
   private readonly events = new Subject<MessageEvent>();
   private subscriber?: Redis;
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly telemetry: InstrumentTelemetryFeed,
+  ) {}
 
   private async ensureSubscribed(): Promise<void> {
     if (this.subscriber) return;
@@ -34,13 +39,13 @@ export class EventsController implements OnModuleDestroy {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description:
-      'one `data:` JSON line per event: {type: device, device} | {type: prompt, prompt} | {type: estop, devices} | ...',
+      'one `data:` JSON line per event: {type: device, device} | {type: telemetry, telemetry: {deviceId, name, value, unit, ts}} | {type: prompt, prompt} | {type: estop, devices} | ...',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiOperation({ summary: 'Live events (text/event-stream): device, telemetry, prompt, estop, run' })
   stream(): Observable<MessageEvent> {
     void this.ensureSubscribed();
-    return this.events.asObservable();
+    return merge(this.events.asObservable(), this.telemetry.stream());
   }
 
   onModuleDestroy(): void {

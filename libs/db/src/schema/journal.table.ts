@@ -1,4 +1,5 @@
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { SettlementPolicy } from '@graftlab/protocol';
 import { runs } from './runs.table';
 
 export const STEP_STATES = [
@@ -14,14 +15,8 @@ export const STEP_STATES = [
 ] as const;
 export type StepState = (typeof STEP_STATES)[number];
 
-export const SETTLEMENT_POLICIES = [
-  'retry-safe',
-  'resume-remaining',
-  'compensate',
-  'invalidate-sample',
-  'ask-operator',
-] as const;
-export type SettlementPolicy = (typeof SETTLEMENT_POLICIES)[number];
+/** The step types' settlement policies are the protocol language's (one list, declared there). */
+export type { SettlementPolicy };
 
 /** Current state of each physical step attempt; its history lives in step_journal_transitions. */
 export const stepJournal = pgTable(
