@@ -66,14 +66,18 @@ export async function journaled<T extends Record<string, unknown>>(
   } else {
     attempt = verdict.attempt;
     const labStart = ctx.clock.now();
-    await ctx.journal.record({
-      ...base,
-      attempt,
-      to: 'intent-recorded',
-      settlement: options.settlement,
-      request: { ...options.request, labStart, ...(options.resumable ? { resumable: true } : {}) },
-    });
-    await ctx.journal.record({ ...base, attempt, to: 'dispatched' });
+    // Intent and dispatch in one transaction: nothing physical happens between them, and both are durable
+    // before the command is sent.
+    await ctx.journal.recordAll([
+      {
+        ...base,
+        attempt,
+        to: 'intent-recorded',
+        settlement: options.settlement,
+        request: { ...options.request, labStart, ...(options.resumable ? { resumable: true } : {}) },
+      },
+      { ...base, attempt, to: 'dispatched' },
+    ]);
   }
   const commandId = commandIdFor(ctx.runId, journalKey, attempt);
   let readBack: T;

@@ -40,96 +40,111 @@ export class JournalRepository {
    * in one transaction, so the current state and its history can never disagree.
    */
   async record(t: StepTransition): Promise<JournalEntry> {
+    return this.db.transaction((tx) => this.apply(tx, t));
+  }
+
+  /**
+   * Several consecutive moves of one step in one transaction (e.g. intent-recorded then dispatched, with nothing
+   * physical between them): each is checked as `record` would, and all are durable before the caller goes on.
+   */
+  async recordAll(transitions: readonly StepTransition[]): Promise<JournalEntry> {
+    if (!transitions.length) throw new Error('recordAll needs at least one transition');
     return this.db.transaction(async (tx) => {
-      const [current] = await tx
-        .select()
-        .from(stepJournal)
-        .where(
-          and(
-            eq(stepJournal.runId, t.runId),
-            eq(stepJournal.stepKey, t.stepKey),
-            eq(stepJournal.attempt, t.attempt),
-          ),
-        )
-        .for('update');
-      const commandId = commandIdFor(t.runId, t.stepKey, t.attempt);
-      const label = `${t.runId}/${t.stepKey}#${t.attempt}`;
-      if (t.expectedFrom !== undefined && (current?.state ?? null) !== t.expectedFrom) {
-        throw new InvalidTransitionError(
-          'step',
-          label,
-          t.expectedFrom ?? '(none)',
-          t.to,
-          current?.state ?? '(none)',
-        );
+      let row!: JournalEntry;
+      for (const t of transitions) row = await this.apply(tx, t);
+      return row;
+    });
+  }
+
+  private async apply(tx: Db, t: StepTransition): Promise<JournalEntry> {
+    const [current] = await tx
+      .select()
+      .from(stepJournal)
+      .where(
+        and(
+          eq(stepJournal.runId, t.runId),
+          eq(stepJournal.stepKey, t.stepKey),
+          eq(stepJournal.attempt, t.attempt),
+        ),
+      )
+      .for('update');
+    const commandId = commandIdFor(t.runId, t.stepKey, t.attempt);
+    const label = `${t.runId}/${t.stepKey}#${t.attempt}`;
+    if (t.expectedFrom !== undefined && (current?.state ?? null) !== t.expectedFrom) {
+      throw new InvalidTransitionError(
+        'step',
+        label,
+        t.expectedFrom ?? '(none)',
+        t.to,
+        current?.state ?? '(none)',
+      );
+    }
+    const now = new Date();
+    const timestamps = {
+      ...(t.to === 'dispatched' ? { dispatchedAt: now } : {}),
+      ...(t.to === 'acknowledged' ? { acknowledgedAt: now } : {}),
+      ...(STEP_TRANSITIONS[t.to].length === 0 ? { finishedAt: now } : {}),
+    };
+    let row: JournalEntry;
+    if (!current) {
+      if (!INITIAL_STEP_STATES.includes(t.to))
+        throw new InvalidTransitionError('step', label, '(none)', t.to);
+      [row] = await tx
+        .insert(stepJournal)
+        .values({
+          runId: t.runId,
+          stepKey: t.stepKey,
+          attempt: t.attempt,
+          state: t.to,
+          commandId,
+          deviceId: t.deviceId,
+          sampleId: t.sampleId,
+          request: t.request,
+          readBack: t.readBack,
+          settlement: t.settlement,
+          reason: t.reason,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+    } else {
+      if (!STEP_TRANSITIONS[current.state].includes(t.to)) {
+        throw new InvalidTransitionError('step', label, current.state, t.to);
       }
-      const now = new Date();
-      const timestamps = {
-        ...(t.to === 'dispatched' ? { dispatchedAt: now } : {}),
-        ...(t.to === 'acknowledged' ? { acknowledgedAt: now } : {}),
-        ...(STEP_TRANSITIONS[t.to].length === 0 ? { finishedAt: now } : {}),
-      };
-      let row: JournalEntry;
-      if (!current) {
-        if (!INITIAL_STEP_STATES.includes(t.to))
-          throw new InvalidTransitionError('step', label, '(none)', t.to);
-        [row] = await tx
-          .insert(stepJournal)
-          .values({
-            runId: t.runId,
-            stepKey: t.stepKey,
-            attempt: t.attempt,
-            state: t.to,
-            commandId,
-            deviceId: t.deviceId,
-            sampleId: t.sampleId,
-            request: t.request,
-            readBack: t.readBack,
-            settlement: t.settlement,
-            reason: t.reason,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
-      } else {
-        if (!STEP_TRANSITIONS[current.state].includes(t.to)) {
-          throw new InvalidTransitionError('step', label, current.state, t.to);
-        }
-        [row] = await tx
-          .update(stepJournal)
-          .set({
-            state: t.to,
-            updatedAt: now,
-            ...timestamps,
-            ...(t.deviceId !== undefined ? { deviceId: t.deviceId } : {}),
-            ...(t.sampleId !== undefined ? { sampleId: t.sampleId } : {}),
-            ...(t.request !== undefined ? { request: t.request } : {}),
-            ...(t.readBack !== undefined ? { readBack: t.readBack } : {}),
-            ...(t.settlement !== undefined ? { settlement: t.settlement } : {}),
-            ...(t.reason !== undefined ? { reason: t.reason } : {}),
-          })
-          .where(eq(stepJournal.id, current.id))
-          .returning();
-      }
-      await tx.insert(stepJournalTransitions).values({
-        journalId: row.id,
-        runId: t.runId,
-        stepKey: t.stepKey,
-        attempt: t.attempt,
-        commandId,
-        fromState: current?.state ?? null,
-        toState: t.to,
-        detail: {
+      [row] = await tx
+        .update(stepJournal)
+        .set({
+          state: t.to,
+          updatedAt: now,
+          ...timestamps,
           ...(t.deviceId !== undefined ? { deviceId: t.deviceId } : {}),
+          ...(t.sampleId !== undefined ? { sampleId: t.sampleId } : {}),
           ...(t.request !== undefined ? { request: t.request } : {}),
           ...(t.readBack !== undefined ? { readBack: t.readBack } : {}),
           ...(t.settlement !== undefined ? { settlement: t.settlement } : {}),
           ...(t.reason !== undefined ? { reason: t.reason } : {}),
-        },
-        at: now,
-      });
-      return row;
+        })
+        .where(eq(stepJournal.id, current.id))
+        .returning();
+    }
+    await tx.insert(stepJournalTransitions).values({
+      journalId: row.id,
+      runId: t.runId,
+      stepKey: t.stepKey,
+      attempt: t.attempt,
+      commandId,
+      fromState: current?.state ?? null,
+      toState: t.to,
+      detail: {
+        ...(t.deviceId !== undefined ? { deviceId: t.deviceId } : {}),
+        ...(t.request !== undefined ? { request: t.request } : {}),
+        ...(t.readBack !== undefined ? { readBack: t.readBack } : {}),
+        ...(t.settlement !== undefined ? { settlement: t.settlement } : {}),
+        ...(t.reason !== undefined ? { reason: t.reason } : {}),
+      },
+      at: now,
     });
+    return row;
   }
 
   /** Steps left in flight (intent-recorded, dispatched, acknowledged, uncertain): reconcile these on restart. */
