@@ -181,6 +181,11 @@ describe('dashboard end to end (Playwright, headless Chromium)', () => {
     expect(Object.fromEntries(Object.entries(states).filter(([id]) => !shared.has(id!)))).toEqual(
       Object.fromEntries(lab.inventory.devices.filter((d) => !shared.has(d.id)).map((d) => [d.id, 'ok'])),
     );
+    // The O₂ sensors' own telemetry arrives live from the broker, through the API, into their rows.
+    await page
+      .locator('tr[data-device="o2-1"]')
+      .filter({ hasText: /o2Ppm \d/ })
+      .waitFor({ timeout: 15_000 });
     await page.locator('article.card').first().waitFor();
     await shot('01-lab-overview');
   });

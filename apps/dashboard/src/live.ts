@@ -12,11 +12,13 @@ export interface LiveState {
   devices: Record<string, { status: DeviceStatus; receivedAt: number }>;
   prompts: Record<string, Prompt>;
   estops: EstopReport[];
+  /** Latest reading per device and name, from the instruments' own telemetry. */
+  telemetry: Record<string, Record<string, { value: unknown; unit?: string; receivedAt: number }>>;
   /** Bumped on every event: views that poll refresh early when something happened. */
   tick: number;
 }
 
-let state: LiveState = { connected: false, devices: {}, prompts: {}, estops: [], tick: 0 };
+let state: LiveState = { connected: false, devices: {}, prompts: {}, estops: [], telemetry: {}, tick: 0 };
 const listeners = new Set<(s: LiveState) => void>();
 let source: EventSource | undefined;
 
@@ -45,13 +47,22 @@ export function connectLive(): void {
     const data = parse(e) as { devices?: EstopReport['devices'] };
     update({ estops: [...state.estops, { at: Date.now(), devices: data.devices ?? [] }].slice(-20) });
   });
-  for (const type of ['run', 'step', 'telemetry', 'message']) source.addEventListener(type, () => update({}));
+  source.addEventListener('telemetry', (e) => {
+    const t = parse(e).telemetry as
+      { deviceId?: string; name?: string; value?: unknown; unit?: string } | undefined;
+    if (!t?.deviceId || !t.name) return;
+    const reading = { value: t.value, unit: t.unit, receivedAt: Date.now() };
+    update({
+      telemetry: { ...state.telemetry, [t.deviceId]: { ...state.telemetry[t.deviceId], [t.name]: reading } },
+    });
+  });
+  for (const type of ['run', 'step', 'message']) source.addEventListener(type, () => update({}));
 }
 
 export function disconnectLive(): void {
   source?.close();
   source = undefined;
-  state = { connected: false, devices: {}, prompts: {}, estops: [], tick: 0 };
+  state = { connected: false, devices: {}, prompts: {}, estops: [], telemetry: {}, tick: 0 };
 }
 
 export function forgetPrompt(id: string): void {

@@ -99,10 +99,15 @@ export class RunEngine {
     if (!station)
       throw new Error(`run ${runId} is for station ${run.station}, which this worker does not own`);
     if (run.state === 'queued') {
-      // One run under way per station: a paused or operator-waiting run keeps its station (its film may be in
-      // the vessel, and it continues there), so a new run waits rather than start beside it.
-      const holder = (await this.runs.list({ states: ['running', 'paused', 'waiting-operator'] })).find(
-        (r) => r.station === station.id && r.id !== runId,
+      // One run under way per station: a run that has started and not ended (running, paused, waiting for a
+      // person, or queued again after a resume) keeps its station — its film may be in the vessel and it continues
+      // there — so another run waits rather than start beside it.
+      // A resumed run is `queued` again until its job is taken; of two such runs the one that started first goes.
+      const startedAt = run.startedAt?.getTime();
+      const holder = (await this.runs.underWayOn(station.id)).find(
+        (r) =>
+          r.id !== runId &&
+          (r.state !== 'queued' || startedAt === undefined || r.startedAt!.getTime() < startedAt),
       );
       if (holder) throw new StationHeld(station.id, holder.id, holder.state);
       run = await this.runs.transition(runId, 'queued', 'running');
@@ -210,9 +215,11 @@ export class RunEngine {
       await stationSafe();
       deps.log({ runId: ctx.runId }, 'run left for continuation after shutdown');
       return { state: 'running', reason: interrupted.reason };
-    } else if (error instanceof DeviceError && error.kind === 'disconnected') {
-      // Raised outside a journaled dispatch (opening or using a device whose link is down, e.g. a broker restart):
-      // nothing was sent, so the run pauses with the reason and is resumed once the link is back, rather than fail.
+    } else if (error instanceof DeviceError) {
+      // Raised outside a journaled dispatch (journaled turns its own into uncertain or failed steps): opening a
+      // device, or a read before a command — e.g. the broker restarting, or a device whose status has not come
+      // back yet. Nothing physical was sent, so the run pauses with the reason and is resumed once the device
+      // answers, rather than fail.
       to = 'paused';
       reason = `${error.message}; resume the run once ${error.deviceId} is reachable again`;
       await stationSafe();

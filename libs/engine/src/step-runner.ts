@@ -1,6 +1,6 @@
 import type { PlannedStep } from '@graftlab/protocol';
 import { and, eq, inArray, notInArray } from 'drizzle-orm';
-import { runSamples, runs as runsTable, samples as samplesTable } from '@graftlab/db';
+import { runSamples, runs as runsTable, samples as samplesTable, TERMINAL_RUN_STATES } from '@graftlab/db';
 import { OperatorNeededError, RunInterrupted } from './engine.errors';
 import { stringArg } from './quantities';
 import type { RunControl } from './run-control';
@@ -102,9 +102,16 @@ async function foreignSamplesAt(
         ),
       ),
     );
-  return rows.map((r) => ({
-    text: `sample ${r.id} at ${r.location} (its run is ${r.runState ?? 'unknown'})`,
-    progressing: r.runState === 'running' || r.runState === 'queued',
+  // A film may belong to several runs (re-used after an earlier one ended): what counts is the run still on it.
+  const bySample = new Map<string, { location: string | null; states: string[] }>();
+  for (const r of rows) {
+    const entry = bySample.get(r.id) ?? { location: r.location, states: [] };
+    if (r.runState && !TERMINAL_RUN_STATES.includes(r.runState)) entry.states.push(r.runState);
+    bySample.set(r.id, entry);
+  }
+  return [...bySample].map(([id, { location, states }]) => ({
+    text: `sample ${id} at ${location} (${states.length ? `its run is ${states.join(', ')}` : 'no run under way'})`,
+    progressing: states.some((st) => st === 'running' || st === 'queued'),
   }));
 }
 

@@ -20,15 +20,9 @@ export async function orphanedRuns(
   queuedRunIds: readonly string[],
   executing: ReadonlySet<string>,
 ): Promise<string[]> {
-  const candidates: string[] = [];
-  for (const runId of queuedRunIds) {
-    if (executing.has(runId)) continue;
-    // The common case costs one call: the run's first job is still waiting.
-    const state = await queue.getJobState(runId);
-    if (!PENDING.includes(state as JobState)) candidates.push(runId);
-  }
+  const candidates = queuedRunIds.filter((runId) => !executing.has(runId));
   if (!candidates.length) return [];
-  // A resumed run waits under a continuation id: one scan of the pending jobs' ids settles the rest.
+  // One read of the pending jobs' ids (first jobs and continuations alike), however long the queue.
   const pending = new Set((await queue.getRanges(PENDING, 0, -1)).map(runIdOfJob));
   return candidates.filter((runId) => !pending.has(runId));
 }

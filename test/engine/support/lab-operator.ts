@@ -1,13 +1,13 @@
-import { JournalRepository, runs } from '@graftlab/db';
-import { inArray } from 'drizzle-orm';
+import { JournalRepository, runs, stepJournal, type JournalEntry } from '@graftlab/db';
+import { eq, inArray } from 'drizzle-orm';
 import type { EngineStack } from './engine-stack';
 
 const VOLUME_TOLERANCE = 0.02;
 
 /**
  * What a lab operator does for runs that stopped for a person, by looking at the lab itself (the virtual lab's
- * world): a step left uncertain is resolved `done` if its effect is there (the vessel holds the dispensed volume,
- * the film lies at the move's destination) or `redo` if nothing happened; a partial effect aborts the run.
+ * world): a step left uncertain is resolved `done` if its effect is there (the pump's own counter shows the
+ * volume beyond every dispense already accounted for, the film lies at the move's destination) or `redo` if nothing happened; a partial effect aborts the run.
  * A paused run, or one waiting without an uncertain step, is simply resumed. `actions` says what it did.
  */
 export class TestLabOperator {
@@ -25,13 +25,14 @@ export class TestLabOperator {
     const journal = new JournalRepository(this.env.db);
     for (const run of stopped) {
       const uncertain = (await journal.findUnsettled(run.id)).filter((r) => r.state === 'uncertain');
-      const verdicts = uncertain.map((row) => this.inspect(run.station!, row.stepKey, row.request));
+      const verdicts = await Promise.all(uncertain.map((row) => this.inspect(row)));
       let action: string;
       if (verdicts.some((v) => v === 'partial') || new Set(verdicts).size > 1) {
         action = 'abort';
-        await this.env.api('POST', `/api/runs/${run.id}/abort`, {
+        const res = await this.env.api('POST', `/api/runs/${run.id}/abort`, {
           reason: `operator: partial effect of ${uncertain.map((u) => u.stepKey).join(', ')}`,
         });
+        if (res.status >= 300) continue;
       } else {
         action = verdicts.length ? `resume (${verdicts[0]})` : 'resume';
         const res = await this.env.api(
@@ -46,19 +47,30 @@ export class TestLabOperator {
   }
 
   /** Whether an uncertain step's effect is in the lab: done, not at all (redo), or partly. */
-  private inspect(station: string, stepKey: string, request: unknown): 'done' | 'redo' | 'partial' {
-    const world = this.env.lab.world;
-    const req = (request ?? {}) as Record<string, unknown>;
-    if (stepKey.includes('/move/')) {
-      const sampleId = stepKey.split('/move/')[1].split('/')[0];
-      const at = world.sample(sampleId)?.location;
+  private async inspect(row: JournalEntry): Promise<'done' | 'redo' | 'partial'> {
+    const req = (row.request ?? {}) as Record<string, unknown>;
+    if (row.stepKey.includes('/move/')) {
+      const sampleId = row.stepKey.split('/move/')[1].split('/')[0];
+      const at = this.env.lab.world.sample(sampleId)?.location;
       return at === req.to ? 'done' : at === req.from ? 'redo' : 'partial';
     }
-    if (typeof req.volumeMl === 'number') {
-      const vessel = this.env.lab.inventory.stations.find((s) => s.id === station)!.vessel;
-      const volume = world.vessel(vessel)?.volumeMl ?? 0;
-      if (Math.abs(volume - req.volumeMl) <= VOLUME_TOLERANCE * req.volumeMl) return 'done';
-      return volume <= VOLUME_TOLERANCE * req.volumeMl ? 'redo' : 'partial';
+    if (typeof req.volumeMl === 'number' && row.deviceId) {
+      // The pump's own lifetime counter against every dispense the journal holds as done on it: what is left over
+      // is what this step delivered.
+      const pumped = this.env.lab.twins.get(row.deviceId)!.counters().dispensedMl;
+      const doneRows = (
+        await this.env.db.select().from(stepJournal).where(eq(stepJournal.deviceId, row.deviceId))
+      ).filter(
+        (j) =>
+          j.id !== row.id &&
+          typeof (j.request as { volumeMl?: unknown } | null)?.volumeMl === 'number' &&
+          (j.state === 'confirmed' ||
+            (j.state === 'settled' && (j.readBack as { resolution?: string } | null)?.resolution === 'done')),
+      );
+      const doneMl = doneRows.reduce((a, j) => a + (j.request as { volumeMl: number }).volumeMl, 0);
+      const delivered = pumped - doneMl;
+      if (Math.abs(delivered - req.volumeMl) <= VOLUME_TOLERANCE * req.volumeMl) return 'done';
+      return Math.abs(delivered) <= VOLUME_TOLERANCE * req.volumeMl ? 'redo' : 'partial';
     }
     return 'partial'; // anything else: a person would not guess
   }

@@ -3,7 +3,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { PinoLogger } from 'nestjs-pino';
 import { Subject, type Observable } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
-import { parseJsonObject, TOPIC_ROOT } from '@graftlab/devices';
+import { parseJsonObject, TOPIC_ROOT, uniqueClientId } from '@graftlab/devices';
 import type { Inventory } from '@graftlab/inventory';
 import { INVENTORY } from '@graftlab/runtime';
 
@@ -70,7 +70,7 @@ export class InstrumentTelemetryFeed implements OnModuleDestroy {
       username,
       password,
       protocolVersion,
-      clientId: `graftlab-api-telemetry-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+      clientId: uniqueClientId('graftlab-api-telemetry'),
       reconnectPeriod: 1000,
       connectTimeout: 3000,
       // Telemetry is a live view: a reading missed during an outage is not worth replaying.

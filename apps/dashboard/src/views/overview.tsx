@@ -3,18 +3,22 @@ import { PromptsPanel } from '../components/prompts';
 import { Badge, Empty, ErrorLine, Panel } from '../components/ui';
 import { ago, num } from '../format';
 import { useNow, usePoll } from '../hooks';
-import { useLive } from '../live';
+import { useLive, type LiveState } from '../live';
 
 /** The few readings worth a glance, from whatever the driver reports. */
-function telemetry(status: DeviceStatus | null | undefined): string {
+/** The instrument's own live readings first (e.g. O₂ ppm), then what its last status poll reported. */
+function telemetry(
+  status: DeviceStatus | null | undefined,
+  readings: LiveState['telemetry'][string] = {},
+): string {
+  const live = Object.entries(readings).map(([k, r]) => `${k} ${num(r.value)}${r.unit ? ` ${r.unit}` : ''}`);
   const detail = status?.detail ?? {};
-  return Object.entries(detail)
+  const polled = Object.entries(detail)
     .filter(
       ([, v]) => typeof v === 'number' || typeof v === 'boolean' || (typeof v === 'string' && v.length < 24),
     )
-    .slice(0, 4)
-    .map(([k, v]) => `${k} ${num(v)}`)
-    .join(' · ');
+    .map(([k, v]) => `${k} ${num(v)}`);
+  return [...live, ...polled].slice(0, 4).join(' · ');
 }
 
 export function OverviewView(_props: { actor: Actor }) {
@@ -103,7 +107,7 @@ export function OverviewView(_props: { actor: Actor }) {
                   <td>
                     <Badge state={s?.state} />
                   </td>
-                  <td class="mono">{s?.error ?? telemetry(s)}</td>
+                  <td class="mono">{s?.error ?? telemetry(s, live.telemetry[d.id])}</td>
                   <td>{updated(d) ? ago(updated(d), now) : 'at load'}</td>
                   <td>
                     {safe ? (

@@ -26,6 +26,8 @@ import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../wor
 
 /** How soon a run whose station is held by another run under way is tried again. */
 const STATION_HELD_RETRY_MS = 2000;
+/** Queued runs younger than this are not taken for orphans (the API writes the run, then enqueues it). */
+const ORPHAN_GRACE_MS = 10_000;
 
 /**
  * The station agent: connects and secures the station's devices, reconciles what a crash left in flight, and only
@@ -37,6 +39,8 @@ export class StationAgent implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
   /** Runs this process is executing now (their jobs are active here, not orphaned). */
   private readonly executing = new Set<string>();
+  /** The run each waiting run was last told holds its station (logged once per holder). */
+  private readonly heldNoted = new Map<string, string>();
   private control!: RedisRunControl;
   private operator!: LabOperatorChannel;
   private leases!: LeaseManager;
@@ -122,10 +126,16 @@ export class StationAgent implements OnApplicationShutdown {
           const payload = job.data as JobPayloads['run.execute'];
           this.executing.add(payload.runId);
           try {
-            return await handler(payload, signal ?? new AbortController().signal);
+            const outcome = await handler(payload, signal ?? new AbortController().signal);
+            this.heldNoted.delete(payload.runId);
+            return outcome;
           } catch (e) {
             if (!(e instanceof StationHeld)) throw e;
             // The run stays queued; its job comes back after a short delay (a run under way goes first).
+            if (this.heldNoted.get(payload.runId) !== e.heldBy) {
+              this.heldNoted.set(payload.runId, e.heldBy);
+              this.logger.info({ runId: payload.runId, station: e.station, heldBy: e.heldBy }, e.message);
+            }
             await job.moveToDelayed(Date.now() + STATION_HELD_RETRY_MS, token);
             throw new DelayedError(e.message);
           } finally {
@@ -184,9 +194,12 @@ export class StationAgent implements OnApplicationShutdown {
    * periodically (maintenance schedule).
    */
   async requeueOrphans(): Promise<void> {
-    const queued = await new RunsRepository(this.db).list({ states: ['queued'] });
+    const queued = await new RunsRepository(this.db).queuedOn(this.stations.map((s) => s.id));
     for (const station of this.stations) {
-      const here = queued.filter((r) => r.station === station.id);
+      // A run the API has just written may not have its job yet: leave it a moment.
+      const here = queued.filter(
+        (r) => r.station === station.id && Date.now() - r.createdAt.getTime() > ORPHAN_GRACE_MS,
+      );
       if (!here.length) continue;
       const orphans = await orphanedRuns(
         this.queueFor(station.id),
@@ -195,7 +208,9 @@ export class StationAgent implements OnApplicationShutdown {
       );
       for (const runId of orphans) {
         const run = here.find((r) => r.id === runId)!;
-        await this.enqueueContinuation(runId, station.id, run.priority, 'queued run had no job; re-enqueued');
+        // A run that had started (resumed, then orphaned) goes first again; one that never started keeps its place.
+        const priority = run.startedAt ? undefined : run.priority;
+        await this.enqueueContinuation(runId, station.id, priority, 'queued run had no job; re-enqueued');
       }
     }
   }

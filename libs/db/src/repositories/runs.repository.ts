@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import { InvalidTransitionError, NotFoundError } from '../db.errors';
 import type { Db } from '../db.types';
 import { RUN_TRANSITIONS, TERMINAL_RUN_STATES } from '../run-transitions';
@@ -90,6 +90,43 @@ export class RunsRepository {
       .where(filter.states?.length ? inArray(runs.state, [...filter.states]) : undefined)
       .orderBy(desc(runs.priority), asc(runs.createdAt));
     return filter.limit ? q.limit(filter.limit) : q;
+  }
+
+  /** The queued runs of these stations, with just what a stuck-run check needs (the list may be long). */
+  async queuedOn(
+    stations: readonly string[],
+  ): Promise<Pick<Run, 'id' | 'station' | 'priority' | 'createdAt' | 'startedAt'>[]> {
+    if (!stations.length) return [];
+    return this.db
+      .select({
+        id: runs.id,
+        station: runs.station,
+        priority: runs.priority,
+        createdAt: runs.createdAt,
+        startedAt: runs.startedAt,
+      })
+      .from(runs)
+      .where(and(eq(runs.state, 'queued'), inArray(runs.station, [...stations])));
+  }
+
+  /**
+   * Runs under way on a station: running, or started and not ended (paused, waiting for a person, or queued again
+   * after a resume), oldest start first.
+   */
+  async underWayOn(station: string): Promise<Run[]> {
+    return this.db
+      .select()
+      .from(runs)
+      .where(
+        and(
+          eq(runs.station, station),
+          or(
+            eq(runs.state, 'running'),
+            and(isNotNull(runs.startedAt), inArray(runs.state, ['paused', 'waiting-operator', 'queued'])),
+          ),
+        ),
+      )
+      .orderBy(asc(runs.startedAt));
   }
 
   async sampleIds(runId: string): Promise<string[]> {

@@ -74,7 +74,8 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
           return { deliveredKGy: deliveredBefore, actualOpenMs: 0, resumed: true };
         // The dose is what the shutter was open: an irradiator that fails before the shutter opens delivered nothing.
         const notStarted = (e: unknown): never => {
-          if (e instanceof DeviceError && !ctx.signal.aborted)
+          // A refusal (interlock, permissive) keeps its own path: the run pauses with the safety reason.
+          if (e instanceof DeviceError && e.kind !== 'refused' && !ctx.signal.aborted)
             throw new NothingDelivered(irradiatorId, `irradiation ${step.key} did not start: ${e.message}`);
           throw e;
         };
