@@ -18,6 +18,8 @@ export interface LiveState {
   tick: number;
 }
 
+const TELEMETRY_REFRESH_MS = 500;
+
 let state: LiveState = { connected: false, devices: {}, prompts: {}, estops: [], telemetry: {}, tick: 0 };
 const listeners = new Set<(s: LiveState) => void>();
 let source: EventSource | undefined;
@@ -47,14 +49,22 @@ export function connectLive(): void {
     const data = parse(e) as { devices?: EstopReport['devices'] };
     update({ estops: [...state.estops, { at: Date.now(), devices: data.devices ?? [] }].slice(-20) });
   });
+  // Instruments publish many readings a second; people read a few. Keep the latest, show them twice a second.
+  let pending: LiveState['telemetry'] | undefined;
   source.addEventListener('telemetry', (e) => {
     const t = parse(e).telemetry as
       { deviceId?: string; name?: string; value?: unknown; unit?: string } | undefined;
     if (!t?.deviceId || !t.name) return;
     const reading = { value: t.value, unit: t.unit, receivedAt: Date.now() };
-    update({
-      telemetry: { ...state.telemetry, [t.deviceId]: { ...state.telemetry[t.deviceId], [t.name]: reading } },
-    });
+    const base = pending ?? state.telemetry;
+    const first = !pending;
+    pending = { ...base, [t.deviceId]: { ...base[t.deviceId], [t.name]: reading } };
+    if (first)
+      setTimeout(() => {
+        const telemetry = pending;
+        pending = undefined;
+        if (telemetry && source) update({ telemetry });
+      }, TELEMETRY_REFRESH_MS);
   });
   for (const type of ['run', 'step', 'message']) source.addEventListener(type, () => update({}));
 }
