@@ -82,30 +82,23 @@ describe('durable execution: worker crashes', () => {
     );
   }
 
-  async function allEnded(): Promise<boolean> {
+  /** The states of the submitted runs. */
+  async function submittedStates(): Promise<string[]> {
+    const ids = submitted.map((s) => s.id);
     const rows = await env.db
       .select({ state: runsTable.state })
       .from(runsTable)
-      .where(
-        inArray(
-          runsTable.id,
-          submitted.map((s) => s.id),
-        ),
-      );
-    return rows.length === submitted.length && rows.every((r) => END_STATES.includes(r.state));
+      .where(inArray(runsTable.id, ids));
+    return rows.map((r) => r.state);
+  }
+
+  async function allEnded(): Promise<boolean> {
+    const states = await submittedStates();
+    return states.length === submitted.length && states.every((st) => END_STATES.includes(st));
   }
 
   async function waitingForPerson(): Promise<boolean> {
-    const rows = await env.db
-      .select({ state: runsTable.state })
-      .from(runsTable)
-      .where(
-        inArray(
-          runsTable.id,
-          submitted.map((s) => s.id),
-        ),
-      );
-    return rows.some((r) => r.state === 'waiting-operator' || r.state === 'paused');
+    return (await submittedStates()).some((st) => st === 'waiting-operator' || st === 'paused');
   }
 
   /** Watches the lab for the moment a kill of this kind is due; returns the worker to kill. */
