@@ -85,7 +85,10 @@ describe('durable execution: Redis and broker restarts', () => {
       200_000,
       'every run ended after the restarts',
     ).catch(async (e: Error) => {
-      throw new Error(`${e.message}\n${await diagnoseUnfinished(env, submitted, ENDED)}`);
+      const lastActions = operator.actions.slice(-4).map((a) => `${a.runId} ${a.action}: ${a.reason}`);
+      throw new Error(
+        `${e.message}\n${await diagnoseUnfinished(env, submitted, ENDED)}\noperator's last actions:\n${lastActions.join('\n')}`,
+      );
     });
     process.stdout.write(
       `infrastructure restart: ${final.map((r) => r.state).join(', ')}; operator ${JSON.stringify(operator.actions.map((a) => a.action))}\n`,

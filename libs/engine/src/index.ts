@@ -1,7 +1,7 @@
 export { RunEngine, planOf, type EngineDeps, type RunOutcome } from './run-engine';
 export { Reconciler, type ReconcileDeps } from './reconciler';
 export { DeviceHub, type DeviceFactory } from './device-hub';
-export { LeaseManager, type LeaseOptions } from './lease-manager';
+export { LEASE_TTL_MS, LeaseManager, type LeaseOptions } from './lease-manager';
 export { MemoryRunControl, type RunControl, type ControlRequest } from './run-control';
 export type { OperatorChannel, OperatorPrompt, OperatorAnswer, OperatorAction } from './operator-channel';
 export {

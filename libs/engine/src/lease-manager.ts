@@ -1,5 +1,8 @@
 import type { LeasesRepository } from '@graftlab/db';
 
+/** SiLA 2 lock timeout of instrument leases: a worker that stops renewing (it died) loses them after this. */
+export const LEASE_TTL_MS = 15_000;
+
 export interface LeaseOptions {
   /** A lease not renewed for this long expires and may be taken over (SiLA 2 lock timeout). */
   readonly ttlMs: number;

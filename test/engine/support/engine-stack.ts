@@ -107,11 +107,25 @@ export async function startEngineStack(options: {
     labId,
     api,
     async stop() {
-      await stack.stop().catch(() => undefined);
-      await lab.stop().catch(() => undefined);
-      await db.close().catch(() => undefined);
-      await Promise.allSettled([redis.stop(), mqtt.stop(), database.drop()]);
+      // Each part is bounded, so a part that never finishes fails the suite by name instead of hanging it.
+      const stuck: string[] = [];
+      const bounded = async (what: string, work: () => Promise<unknown>, ms: number) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
+        const outcome = await Promise.race([work().catch(() => undefined), late]);
+        clearTimeout(timer);
+        if (outcome === 'late') stuck.push(`${what} (over ${ms} ms)`);
+      };
+      await bounded('stopping the stack', () => stack.stop(), 60_000);
+      await bounded('stopping the virtual lab', () => lab.stop(), 15_000);
+      await bounded('closing the database pool', () => db.close(), 15_000);
+      await bounded(
+        'stopping redis, mosquitto and dropping the database',
+        () => Promise.allSettled([redis.stop(), mqtt.stop(), database.drop()]),
+        30_000,
+      );
       rmSync(dir, { recursive: true, force: true });
+      if (stuck.length) throw new Error(`the test stack did not stop: ${stuck.join('; ')}`);
     },
   };
 }
@@ -122,6 +136,7 @@ export async function eventually<T>(
   done: (value: T) => boolean,
   timeoutMs: number,
   what: string,
+  intervalMs = 200,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
@@ -130,7 +145,7 @@ export async function eventually<T>(
       throw new Error(
         `${what}: not reached within ${timeoutMs} ms; last: ${JSON.stringify(last).slice(0, 2000)}`,
       );
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, intervalMs));
     last = await probe();
   }
   return last;

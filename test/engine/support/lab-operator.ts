@@ -11,7 +11,8 @@ const VOLUME_TOLERANCE = 0.02;
  * A paused run, or one waiting without an uncertain step, is simply resumed. `actions` says what it did.
  */
 export class TestLabOperator {
-  readonly actions: { runId: string; action: string }[] = [];
+  /** What it did, with the reason the run gave for stopping. */
+  readonly actions: { runId: string; action: string; reason: string }[] = [];
 
   constructor(private readonly env: EngineStack) {}
 
@@ -42,7 +43,7 @@ export class TestLabOperator {
         );
         if (res.status >= 300) continue; // e.g. the run moved on meanwhile: look again next time
       }
-      this.actions.push({ runId: run.id, action });
+      this.actions.push({ runId: run.id, action, reason: run.stateReason ?? '' });
     }
   }
 

@@ -6,7 +6,7 @@ import type { LabClock } from '@graftlab/clock';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import type { GraftlabDb } from '@graftlab/db';
 import type { MqttLink } from '@graftlab/devices';
-import { DeviceHub, LeaseManager, Reconciler, RunEngine, StationHeld } from '@graftlab/engine';
+import { DeviceHub, LEASE_TTL_MS, LeaseManager, Reconciler, RunEngine, StationHeld } from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import { eq } from 'drizzle-orm';
 import { LeasesRepository, RunsRepository, suggestions } from '@graftlab/db';
@@ -80,7 +80,7 @@ export class StationAgent implements OnApplicationShutdown {
     });
     this.operator = new LabOperatorChannel(this.redis, this.mqtt, this.labId);
     await this.operator.listen();
-    this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: 15_000, retryMs: 100 });
+    this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: LEASE_TTL_MS, retryMs: 100 });
     this.engine = new RunEngine({
       db: this.db,
       inventory: this.inventory,

@@ -3,6 +3,11 @@ import { isDeviceError, topics, type MqttLink } from '@graftlab/devices';
 import type { OperatorAnswer, OperatorChannel, OperatorPrompt } from '@graftlab/engine';
 import { KEYS, PromptBoard } from '@graftlab/runtime';
 
+/** The device id a virtual operator (or an automated cell standing in for one) answers prompts under. */
+const VIRTUAL_OPERATOR = 'operator';
+/** How long to wait before sending a prompt again after the link or the operator was away. */
+const RESEND_AFTER_MS = 500;
+
 /**
  * Operator prompts: posted on the prompt board (the dashboard and CLI show and answer them) and sent over MQTT,
  * where a virtual operator — in the virtual lab — performs structured actions. The first answer wins.
@@ -11,6 +16,13 @@ export class LabOperatorChannel implements OperatorChannel {
   private readonly board: PromptBoard;
   private readonly waiting = new Map<string, (answer: OperatorAnswer) => void>();
   private subscriber?: Redis;
+  /**
+   * Whether a virtual operator is on this lab's broker, from its retained status (online, or offline by its last
+   * will). Once one has been seen, a prompt it did not acknowledge was lost (a broker restart, its own reconnect)
+   * and is sent again; in a lab without one, people answer on the board.
+   */
+  private virtualOperatorSeen = false;
+  private unsubscribeStatus?: () => Promise<void>;
 
   constructor(
     private readonly redis: Redis,
@@ -28,10 +40,16 @@ export class LabOperatorChannel implements OperatorChannel {
       this.waiting.get(promptId)?.(answer);
     });
     await this.subscriber.subscribe(KEYS.promptAnswers);
+    this.unsubscribeStatus = await this.mqtt.subscribe(
+      topics.status(this.labId, VIRTUAL_OPERATOR),
+      () => (this.virtualOperatorSeen = true),
+      1,
+    );
   }
 
   async close(): Promise<void> {
     this.subscriber?.disconnect();
+    await this.unsubscribeStatus?.().catch(() => undefined);
   }
 
   async ask(
@@ -74,7 +92,8 @@ export class LabOperatorChannel implements OperatorChannel {
 
   /**
    * Sends the prompt over MQTT until a virtual operator completes it or plainly is not there. A request lost
-   * to a broker outage is sent again once the link is back (same promptId: the operator does it only once).
+   * to a broker outage — ours or the operator's link down, or the operator not yet subscribed again after it —
+   * is sent again (same promptId: the operator does it only once, and answers a repeat with the outcome).
    */
   private async askVirtualOperator(
     prompt: OperatorPrompt,
@@ -92,13 +111,15 @@ export class LabOperatorChannel implements OperatorChannel {
             message: prompt.message,
             ...(prompt.action ? { action: prompt.action } : {}),
           },
-          { deviceId: 'operator', timeoutMs, acceptTimeoutMs: 2000, expirySeconds: 60, signal },
+          { deviceId: VIRTUAL_OPERATOR, timeoutMs, acceptTimeoutMs: 2000, expirySeconds: 60, signal },
         );
         return { by: 'virtual-operator', note: typeof reply.reason === 'string' ? reply.reason : undefined };
       } catch (e) {
-        // No answer at all means no virtual operator: people answer on the board.
-        if (!isDeviceError(e, 'disconnected')) return undefined;
-        await new Promise((r) => setTimeout(r, 500));
+        const lost =
+          isDeviceError(e, 'disconnected') || (isDeviceError(e, 'timeout') && this.virtualOperatorSeen);
+        // No answer at all from a lab without a virtual operator, or a refusal: people answer on the board.
+        if (!lost) return undefined;
+        await new Promise((r) => setTimeout(r, RESEND_AFTER_MS));
       }
     }
     return undefined;
