@@ -17,7 +17,7 @@ import { eventually, readProtocol, startEngineStack, type EngineStack } from './
  * runs take those instruments over while it is still down. Runs sharing the irradiator never overlap on it.
  */
 const RUNS_PER_STATION = 3;
-const DOWN_MS = 35_000; // longer than the lease TTL (15 s) plus the expiry sweep (every 5 s)
+const DOWN_MS = 60_000; // the lease TTL (15 s) and the expiry sweep (5 s), then worker-2 must come to need it
 const END_STATES = ['completed', 'aborted'];
 
 jest.setTimeout(300_000);

@@ -288,10 +288,21 @@ class MqttLinkClient implements MqttLink {
     qos: 0 | 1 = 1,
   ): Promise<() => Promise<void>> {
     let set = this.handlers.get(filter);
-    const first = !set;
     if (!set) this.handlers.set(filter, (set = new Set()));
     set.add(handler);
-    if (first && this.client.connected) await this.client.subscribeAsync(filter, { qos });
+    // Subscribing again to a filter already subscribed makes the broker send its retained messages once more: a
+    // second driver of the same device (a shared instrument opened again) needs the retained status as much as the
+    // first did. Handlers already there see a repeat of a retained message, which they treat as the same state.
+    if (this.client.connected) {
+      try {
+        await this.client.subscribeAsync(filter, { qos });
+      } catch (e) {
+        // Not subscribed (the broker went away meanwhile): leave nothing behind that would never be unsubscribed.
+        set.delete(handler);
+        if (!set.size) this.handlers.delete(filter);
+        throw e;
+      }
+    }
     return async () => {
       const s = this.handlers.get(filter);
       if (!s?.delete(handler) || s.size) return;

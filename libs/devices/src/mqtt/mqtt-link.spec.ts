@@ -85,6 +85,34 @@ describe('MqttLink against Mosquitto on 127.0.0.1:1883', () => {
     await device.close();
   });
 
+  it('gives a second handler of an already subscribed filter the retained status too (a shared device opened again)', async () => {
+    const labId = lab();
+    const device = await connectMqttLink({ url, labId, clientId: uniqueClientId('dev') });
+    const host = await connectMqttLink({ url, labId, clientId: uniqueClientId('host') });
+    const status = topics.status(labId, 'robot-x');
+    await device.publish(status, JSON.stringify({ online: true }), { qos: 1, retain: true });
+    const received = (into: string[]) => (m: { payload: Buffer }) => into.push(m.payload.toString());
+    const first: string[] = [];
+    const second: string[] = [];
+    try {
+      const arrived = async (into: string[]) => {
+        for (let i = 0; i < 50 && into.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+        return into[0];
+      };
+      const offFirst = await host.subscribe(status, received(first));
+      expect(await arrived(first)).toBe('{"online":true}');
+      // The first driver has the status; a second one is opened on the same link afterwards.
+      const offSecond = await host.subscribe(status, received(second));
+      expect(await arrived(second)).toBe('{"online":true}');
+      await offFirst();
+      await offSecond();
+    } finally {
+      await device.publish(status, '', { qos: 1, retain: true }); // clears the retained message
+      await host.close();
+      await device.close();
+    }
+  });
+
   it('times out within the accept timeout when nothing answers', async () => {
     const host = await connectMqttLink({ url, labId: lab(), clientId: uniqueClientId('host') });
     const t0 = Date.now();
