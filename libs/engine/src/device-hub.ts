@@ -14,7 +14,8 @@ type RoleMap = {
  */
 export class DeviceHub {
   private readonly owned = new Map<string, AnyDevice>();
-  private readonly shared = new Map<string, { device: AnyDevice; users: number }>();
+  /** Shared instruments open here, with the connect every user awaits (two users never open one twice). */
+  private readonly shared = new Map<string, { device: AnyDevice; users: number; ready: Promise<void> }>();
 
   constructor(
     private readonly inventory: Inventory,
@@ -66,16 +67,17 @@ export class DeviceHub {
     else {
       let entry = this.shared.get(deviceId);
       if (!entry) {
-        entry = { device: this.create(this.entry(deviceId)), users: 0 };
-        this.shared.set(deviceId, entry);
-        try {
-          await entry.device.connect({ timeoutMs });
-        } catch (e) {
-          this.shared.delete(deviceId);
-          await entry.device.close().catch(() => undefined);
+        const created = this.create(this.entry(deviceId));
+        const ready = created.connect({ timeoutMs }).catch(async (e: unknown) => {
+          // Not open: forget it, so that every user waiting on this connect fails and the next one opens afresh.
+          if (this.shared.get(deviceId)?.device === created) this.shared.delete(deviceId);
+          await created.close().catch(() => undefined);
           throw e;
-        }
+        });
+        entry = { device: created, users: 0, ready };
+        this.shared.set(deviceId, entry);
       }
+      await entry.ready;
       entry.users++;
       device = entry.device;
     }
