@@ -297,12 +297,21 @@ class MqttLinkClient implements MqttLink {
       try {
         await this.client.subscribeAsync(filter, { qos });
       } catch (e) {
-        // Not subscribed (the broker went away meanwhile): leave nothing behind that would never be unsubscribed.
+        // The connection dropped meanwhile: the handler stays, and the reconnect subscribes it with the rest.
+        if (!this.client.connected) return this.unsubscriber(filter, handler);
         set.delete(handler);
         if (!set.size) this.handlers.delete(filter);
-        throw e;
+        throw new DeviceError(
+          'disconnected',
+          'mqtt',
+          `subscribe to ${filter} failed: ${(e as Error).message}`,
+        );
       }
     }
+    return this.unsubscriber(filter, handler);
+  }
+
+  private unsubscriber(filter: string, handler: (message: MqttMessage) => void): () => Promise<void> {
     return async () => {
       const s = this.handlers.get(filter);
       if (!s?.delete(handler) || s.size) return;
