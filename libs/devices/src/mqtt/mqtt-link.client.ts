@@ -316,7 +316,9 @@ class MqttLinkClient implements MqttLink {
       const s = this.handlers.get(filter);
       if (!s?.delete(handler) || s.size) return;
       this.handlers.delete(filter);
-      if (this.client.connected) await this.client.unsubscribeAsync(filter).catch(() => undefined);
+      // Bounded like close: an UNSUBACK lost to a broker restart must not hold up whoever closes a driver.
+      if (this.client.connected)
+        await withinGrace(this.client.unsubscribeAsync(filter).catch(() => undefined));
     };
   }
 
@@ -339,13 +341,29 @@ class MqttLinkClient implements MqttLink {
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.reconnectTimer);
+    // Closing is bounded: a QoS 1 message the broker never acknowledges (sent just before it restarted) must not
+    // keep a process from shutting down, so after the grace period the connection is closed without waiting.
     if (this.client.connected && this.options.status) {
       const offline = JSON.stringify({ online: false, ts: Date.now() });
-      await this.publish(this.options.status.topic, offline, { qos: 1, retain: true }).catch(() => undefined);
+      await withinGrace(
+        this.publish(this.options.status.topic, offline, { qos: 1, retain: true }).catch(() => undefined),
+      );
     }
     this.failPending('disconnected', 'link closed');
-    await this.client.endAsync(!this.client.connected).catch(() => undefined);
+    const ended = await withinGrace(this.client.endAsync(!this.client.connected).catch(() => undefined));
+    if (!ended) await this.client.endAsync(true).catch(() => undefined);
   }
+}
+
+const CLOSE_GRACE_MS = 2000;
+
+/** Whether the work finished within the close grace period. */
+async function withinGrace(work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS)));
+  const done = await Promise.race([work.then(() => true as const), late]);
+  clearTimeout(timer);
+  return done;
 }
 
 /** Connects the process's MQTT 5 link; rejects with DeviceError 'disconnected' when the broker cannot be reached in time. */
