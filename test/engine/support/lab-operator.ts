@@ -3,6 +3,8 @@ import { eq, inArray } from 'drizzle-orm';
 import type { EngineStack } from './engine-stack';
 
 const VOLUME_TOLERANCE = 0.02;
+/** How long a prompt waits on the board before the test operator, like a person, answers it. */
+const STALE_PROMPT_MS = 20_000;
 
 /**
  * What a lab operator does for runs that stopped for a person, by looking at the lab itself (the virtual lab's
@@ -17,6 +19,7 @@ export class TestLabOperator {
   constructor(private readonly env: EngineStack) {}
 
   async attend(runIds: readonly string[]): Promise<void> {
+    await this.answerStalePrompts(runIds);
     const stopped = (
       await this.env.db
         .select()
@@ -44,6 +47,25 @@ export class TestLabOperator {
         if (res.status >= 300) continue; // e.g. the run moved on meanwhile: look again next time
       }
       this.actions.push({ runId: run.id, action, reason: run.stateReason ?? '' });
+    }
+  }
+
+  /**
+   * A prompt the virtual operator did not take (it answers within milliseconds) waits on the board, where a person
+   * acknowledges it from the dashboard. Prompts that ask for nothing to be done in the lab are acknowledged here the
+   * same way; one that asks for an action (load a film, fill a reagent) is left, as a person would first have to do it.
+   */
+  private async answerStalePrompts(runIds: readonly string[]): Promise<void> {
+    const res = await this.env.api<
+      { promptId: string; runId: string; message: string; action?: unknown; since: number }[]
+    >('GET', '/api/prompts');
+    if (res.status !== 200) return;
+    for (const p of res.body) {
+      if (!runIds.includes(p.runId) || p.action || Date.now() - p.since < STALE_PROMPT_MS) continue;
+      const ack = await this.env.api('POST', `/api/prompts/${p.promptId}/ack`, {
+        note: 'answered on the board by the test operator',
+      });
+      if (ack.status === 200) this.actions.push({ runId: p.runId, action: 'ack prompt', reason: p.message });
     }
   }
 

@@ -78,7 +78,9 @@ export class StationAgent implements OnApplicationShutdown {
     this.control.onImmediate((runId, request) => {
       if (runId === '*' && request.kind === 'estop') void this.estop(request.reason);
     });
-    this.operator = new LabOperatorChannel(this.redis, this.mqtt, this.labId);
+    this.operator = new LabOperatorChannel(this.redis, this.mqtt, this.labId, (event, message) =>
+      this.logger.warn(event, message),
+    );
     await this.operator.listen();
     this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: LEASE_TTL_MS, retryMs: 100 });
     this.engine = new RunEngine({

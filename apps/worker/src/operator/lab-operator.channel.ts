@@ -28,6 +28,7 @@ export class LabOperatorChannel implements OperatorChannel {
     private readonly redis: Redis,
     private readonly mqtt: MqttLink,
     private readonly labId: string,
+    private readonly warn: (event: Record<string, unknown>, message: string) => void = () => undefined,
   ) {
     this.board = new PromptBoard(redis);
   }
@@ -115,10 +116,16 @@ export class LabOperatorChannel implements OperatorChannel {
         );
         return { by: 'virtual-operator', note: typeof reply.reason === 'string' ? reply.reason : undefined };
       } catch (e) {
+        if (signal.aborted) return undefined;
         const lost =
           isDeviceError(e, 'disconnected') || (isDeviceError(e, 'timeout') && this.virtualOperatorSeen);
+        const event = { promptId: prompt.promptId, runId: prompt.runId, err: (e as Error).message };
         // No answer at all from a lab without a virtual operator, or a refusal: people answer on the board.
-        if (!lost) return undefined;
+        if (!lost) {
+          this.warn(event, 'operator prompt not taken by a virtual operator; it waits on the board');
+          return undefined;
+        }
+        this.warn(event, 'operator prompt lost on the way; sending it again');
         await new Promise((r) => setTimeout(r, RESEND_AFTER_MS));
       }
     }
