@@ -1,5 +1,6 @@
 import { JournalRepository, runs, stepJournal, type JournalEntry } from '@graftlab/db';
 import { eq, inArray } from 'drizzle-orm';
+import type { PendingPrompt } from '@graftlab/runtime';
 import type { EngineStack } from './engine-stack';
 
 const VOLUME_TOLERANCE = 0.02;
@@ -56,9 +57,7 @@ export class TestLabOperator {
    * same way; one that asks for an action (load a film, fill a reagent) is left, as a person would first have to do it.
    */
   private async answerStalePrompts(runIds: readonly string[]): Promise<void> {
-    const res = await this.env.api<
-      { promptId: string; runId: string; message: string; action?: unknown; since: number }[]
-    >('GET', '/api/prompts');
+    const res = await this.env.api<PendingPrompt[]>('GET', '/api/prompts');
     if (res.status !== 200) return;
     for (const p of res.body) {
       if (!runIds.includes(p.runId) || p.action || Date.now() - p.since < STALE_PROMPT_MS) continue;
