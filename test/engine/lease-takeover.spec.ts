@@ -43,6 +43,8 @@ describe('durable execution: leases of a killed worker', () => {
   const isRunLease = (holder: string, worker: string) =>
     holder.startsWith(`${worker}/`) && !holder.endsWith('/status-poll');
 
+  const SHARED_POSITIONS = ['irradiator-1/p1', 'irradiator-1/p2', 'balance-1/pan'];
+
   /**
    * Shared instruments worker-1 holds for a run at a moment when none of its films lies in a shared instrument
    * (empty otherwise). Killed then, worker-1 leaves leases behind but no film that would hold worker-2 up: a film
@@ -57,12 +59,7 @@ describe('durable execution: leases of a killed worker', () => {
       .from(samplesTable)
       .innerJoin(runSamples, eq(runSamples.sampleId, samplesTable.id))
       .innerJoin(runsTable, eq(runsTable.id, runSamples.runId))
-      .where(
-        inArray(
-          samplesTable.currentLocation,
-          env.lab.inventory.locations.filter((l) => l.device).map((l) => l.id),
-        ),
-      );
+      .where(inArray(samplesTable.currentLocation, SHARED_POSITIONS));
     if (filmsInInstruments.some((f) => f.station === 'reactor-1')) return [];
     return held.map((l) => l.resource);
   }
