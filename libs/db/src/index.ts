@@ -3,7 +3,7 @@ export type { Db, DbEngine, GraftlabDb, GraftlabSchema, OpenDatabaseOptions } fr
 export { openDatabase, openDatabaseFromConfig, pingDatabase } from './open-database';
 export { servePglite, type ServePgliteOptions, type ServedPglite } from './serve-pglite';
 export { migrationsFolder } from './migrations-folder';
-export { InvalidTransitionError, NotFoundError } from './db.errors';
+export { InvalidTransitionError, isDatabaseUnavailable, NotFoundError } from './db.errors';
 export {
   RUN_TRANSITIONS,
   STEP_TRANSITIONS,
@@ -55,4 +55,5 @@ export {
   scratchPgliteDir,
   DEFAULT_TEST_POSTGRES_URL,
 } from './testing/scratch-database';
+export { seedBasics, seedRun } from './testing/seed';
 export { DbModule, GRAFTLAB_DB } from './db.module';

@@ -1,6 +1,13 @@
 import type { PlannedStep } from '@graftlab/protocol';
-import { and, eq, inArray, notInArray } from 'drizzle-orm';
-import { runSamples, runs as runsTable, samples as samplesTable, TERMINAL_RUN_STATES } from '@graftlab/db';
+import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
+import {
+  runSamples,
+  runs as runsTable,
+  samples as samplesTable,
+  stepJournal,
+  TERMINAL_RUN_STATES,
+  UNSETTLED_STEP_STATES,
+} from '@graftlab/db';
 import { OperatorNeededError, RunInterrupted } from './engine.errors';
 import { stringArg } from './quantities';
 import type { RunControl } from './run-control';
@@ -79,8 +86,11 @@ const FOREIGN_SAMPLE_WAIT_MS = 120_000;
 /** The bound when the film's run is running or queued (it moves the film on itself, e.g. after a worker restart). */
 const FOREIGN_SAMPLE_PROGRESS_WAIT_MS = 600_000;
 
-/** Samples of other runs lying at positions of these instruments (by the sample records), with their run's state. */
-async function foreignSamplesAt(
+/**
+ * Samples of other runs lying at positions of these instruments (by the sample records, and by moves into them
+ * not yet confirmed), with their run's state.
+ */
+export async function foreignSamplesAt(
   ctx: RunContext,
   instruments: readonly string[],
 ): Promise<{ text: string; progressing: boolean }[]> {
@@ -102,15 +112,35 @@ async function foreignSamplesAt(
         ),
       ),
     );
+  // A film whose move into the instrument was sent and not confirmed (its worker died mid-move, or the answer was
+  // lost) may lie there already while its record still says where it came from.
+  const destination = sql<string>`${stepJournal.request}->>'to'`;
+  const moving = await ctx.db
+    .select({
+      id: stepJournal.sampleId,
+      location: sql<string>`'on its way to ' || (${destination})`,
+      runState: runsTable.state,
+    })
+    .from(stepJournal)
+    .innerJoin(runsTable, eq(runsTable.id, stepJournal.runId))
+    .where(
+      and(
+        inArray(stepJournal.state, [...UNSETTLED_STEP_STATES]),
+        inArray(destination, positions),
+        ne(stepJournal.runId, ctx.runId),
+        // An ended run's film is where its record says (moving it on is a person's job then).
+        notInArray(runsTable.state, [...TERMINAL_RUN_STATES]),
+      ),
+    );
   // A film may belong to several runs (re-used after an earlier one ended): what counts is the run still on it.
   const bySample = new Map<string, { location: string | null; states: string[] }>();
-  for (const r of rows) {
+  for (const r of [...rows, ...moving.filter((m): m is typeof m & { id: string } => !!m.id)]) {
     const entry = bySample.get(r.id) ?? { location: r.location, states: [] };
     if (r.runState && !TERMINAL_RUN_STATES.includes(r.runState)) entry.states.push(r.runState);
     bySample.set(r.id, entry);
   }
   return [...bySample].map(([id, { location, states }]) => ({
-    text: `sample ${id} at ${location} (${states.length ? `its run is ${states.join(', ')}` : 'no run under way'})`,
+    text: `sample ${id} ${location?.startsWith('on its way') ? location : `at ${location}`} (${states.length ? `its run is ${states.join(', ')}` : 'no run under way'})`,
     progressing: states.some((st) => st === 'running' || st === 'queued'),
   }));
 }
