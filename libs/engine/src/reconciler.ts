@@ -45,12 +45,16 @@ export class Reconciler {
     this.runs = new RunsRepository(deps.db);
   }
 
-  /** Reconciles the runs of the given stations left `running`; returns the runs that may continue. */
+  /**
+   * Reconciles the runs of the given stations left `running` (only `runIds` when given: runs no job executes while
+   * the worker is up); returns the runs that may continue.
+   */
   async reconcile(
     stationIds: readonly string[],
+    runIds?: readonly string[],
   ): Promise<{ continue: Run[]; operator: { run: Run; reason: string }[] }> {
     const running = (await this.runs.list({ states: ['running'] })).filter(
-      (r) => r.station && stationIds.includes(r.station),
+      (r) => r.station && stationIds.includes(r.station) && (!runIds || runIds.includes(r.id)),
     );
     const result = { continue: [] as Run[], operator: [] as { run: Run; reason: string }[] };
     for (const run of running) {

@@ -1,6 +1,7 @@
 import type { LabClock } from '@graftlab/clock';
 import {
   DoseLedgerRepository,
+  isDatabaseUnavailable,
   JournalRepository,
   manifestHash,
   ProtocolsRepository,
@@ -215,6 +216,15 @@ export class RunEngine {
       await stationSafe();
       deps.log({ runId: ctx.runId }, 'run left for continuation after shutdown');
       return { state: 'running', reason: interrupted.reason };
+    } else if (isDatabaseUnavailable(error)) {
+      // The journal could not be written, so the step stopped before its next move; the run is not at fault. It
+      // stays `running` (no state could be written anyway) and the worker reconciles and continues it once the
+      // database answers (the stuck-run sweep), as after a crash.
+      await stationSafe();
+      // The driver's own words (drizzle's wrapper repeats the whole statement and its parameters).
+      const cause = error.cause instanceof Error ? error.cause.message : error.message;
+      deps.log({ runId: ctx.runId, err: cause }, 'run left for continuation: database unreachable');
+      return { state: 'running', reason: `database unreachable: ${cause}` };
     } else if (error instanceof DeviceError) {
       // Raised outside a journaled dispatch (journaled turns its own into uncertain or failed steps): opening a
       // device, or a read before a command — e.g. the broker restarting, or a device whose status has not come

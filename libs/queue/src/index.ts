@@ -7,4 +7,4 @@ export {
   assertEveryJobHandled,
 } from './job-catalogue';
 export { runJobOptions, STATION_WORKER_OPTIONS } from './job-options';
-export { orphanedRuns, runIdOfJob } from './orphaned-runs';
+export { orphanedRuns, runIdOfJob, strandedRuns } from './orphaned-runs';

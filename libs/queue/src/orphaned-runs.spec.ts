@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { runJobOptions } from './job-options';
-import { orphanedRuns, runIdOfJob } from './orphaned-runs';
+import { orphanedRuns, runIdOfJob, strandedRuns } from './orphaned-runs';
 
 /** Against the machine's Redis (127.0.0.1:6379), in a prefix of its own. */
 describe('orphaned queued runs', () => {
@@ -66,5 +66,37 @@ describe('orphaned queued runs', () => {
     // BullMQ fails the stalled job later (maxStalledCount 0); the run is still an orphan then.
     await stale!.moveToFailed(new Error('job stalled more than allowable limit'), 'dead-worker-token');
     expect(await orphanedRuns(queue, ['taken-by-dead-worker'], new Set())).toEqual(['taken-by-dead-worker']);
+  });
+
+  it('finds the running runs no job executes or will execute, and only those', async () => {
+    // A queue of its own: the jobs above still wait in theirs.
+    const stationQueue = new Queue('{station-stranded}', { connection, prefix });
+    const taker = new Worker('{station-stranded}', null, {
+      connection,
+      prefix,
+      autorun: false,
+      lockDuration: 60_000,
+    });
+    try {
+      const add = (runId: string, continuation = 0) =>
+        stationQueue.add('run.execute', { runId, continuation }, runJobOptions(runId, continuation));
+      // Its job ended while the run's state could not be written: the job is gone, the run still says running.
+      await add('left-running');
+      const ended = await taker.getNextJob('live-token');
+      expect(ended?.id).toBe('left-running');
+      await ended!.moveToCompleted({ state: 'running' }, 'live-token', false);
+      await add('starting'); // taken by this process, whose processor has not started yet
+      expect((await taker.getNextJob('live-token'))?.id).toBe('starting');
+      await add('continues', 1764355200000); // its continuation waits
+
+      const running = ['left-running', 'continues', 'starting', 'executing-here'];
+      expect(await strandedRuns(stationQueue, running, new Set(['executing-here']))).toEqual([
+        'left-running',
+      ]);
+    } finally {
+      await taker.close();
+      await stationQueue.obliterate({ force: true });
+      await stationQueue.close();
+    }
   });
 });

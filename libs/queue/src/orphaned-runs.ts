@@ -20,9 +20,31 @@ export async function orphanedRuns(
   queuedRunIds: readonly string[],
   executing: ReadonlySet<string>,
 ): Promise<string[]> {
-  const candidates = queuedRunIds.filter((runId) => !executing.has(runId));
+  return withoutJob(queue, queuedRunIds, executing, PENDING);
+}
+
+/**
+ * Runs the database calls `running` that no job executes or will execute. A run whose state could not be written
+ * (the database was unreachable) is left `running` when its job ends; without this it would wait for the worker's
+ * next restart. An active job counts here: on its station's queue it can only be this process's, about to start.
+ */
+export async function strandedRuns(
+  queue: Queue,
+  runningRunIds: readonly string[],
+  executing: ReadonlySet<string>,
+): Promise<string[]> {
+  return withoutJob(queue, runningRunIds, executing, [...PENDING, 'active']);
+}
+
+async function withoutJob(
+  queue: Queue,
+  runIds: readonly string[],
+  executing: ReadonlySet<string>,
+  states: JobState[],
+): Promise<string[]> {
+  const candidates = runIds.filter((runId) => !executing.has(runId));
   if (!candidates.length) return [];
-  // One read of the pending jobs' ids (first jobs and continuations alike), however long the queue.
-  const pending = new Set((await queue.getRanges(PENDING, 0, -1)).map(runIdOfJob));
-  return candidates.filter((runId) => !pending.has(runId));
+  // One read of the jobs' ids (first jobs and continuations alike), however long the queue.
+  const jobs = new Set((await queue.getRanges(states, 0, -1)).map(runIdOfJob));
+  return candidates.filter((runId) => !jobs.has(runId));
 }

@@ -5,10 +5,17 @@ import path from 'node:path';
 import { parseConfig } from '@graftlab/config';
 import { openDatabase, type GraftlabDb } from '@graftlab/db';
 import { freePort } from '@graftlab/infra';
-import { loadInventory } from '@graftlab/inventory';
+import { loadInventory, type Inventory } from '@graftlab/inventory';
 import { startStack, type RunningStack } from '@graftlab/stack';
 import { startVirtualLab, withFreeTcpPorts, type VirtualLab } from '@graftlab/twins';
-import { freshDatabase, startMosquitto, startRedis, type RestartableService } from './services';
+import {
+  freshDatabase,
+  startDatabaseLink,
+  startMosquitto,
+  startRedis,
+  type DatabaseLink,
+  type RestartableService,
+} from './services';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const TOKEN = `test-admin-${randomBytes(12).toString('hex')}`;
@@ -28,6 +35,8 @@ export interface EngineStack {
   readonly db: GraftlabDb;
   readonly redis: RestartableService;
   readonly mqtt: RestartableService;
+  /** The stack's way to the database, when started with `databaseLink` (the test's own `db` goes direct). */
+  readonly databaseLink?: DatabaseLink;
   readonly labId: string;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
@@ -39,6 +48,10 @@ export async function startEngineStack(options: {
   stationsPerWorker?: string[][];
   clockSpeed?: number;
   seed?: number;
+  /** Connect the API and workers to the database through a link the test can cut. */
+  databaseLink?: boolean;
+  /** Changes to the virtual lab's inventory (e.g. a slower robot), applied before the twins start. */
+  adjustInventory?: (inventory: Inventory) => Inventory;
 }): Promise<EngineStack> {
   const labId = `t-${options.name}-${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(path.join(tmpdir(), `graftlab-${options.name}-`));
@@ -47,10 +60,12 @@ export async function startEngineStack(options: {
   const database = await freshDatabase(
     `graftlab_${options.name.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`,
   );
+  const databaseLink = options.databaseLink ? await startDatabaseLink(database.url) : undefined;
   const clockSpeed = options.clockSpeed ?? 3600;
   const seed = options.seed ?? 1;
   const clockOriginMs = Date.now();
-  const inventory = withFreeTcpPorts(loadInventory(path.join(ROOT, 'devices/virtual-lab.json')));
+  const loaded = withFreeTcpPorts(loadInventory(path.join(ROOT, 'devices/virtual-lab.json')));
+  const inventory = options.adjustInventory?.(loaded) ?? loaded;
   const lab = await startVirtualLab({ inventory, mqttUrl: mqtt.url, clockSpeed, clockOriginMs, seed, labId });
   const inventoryPath = path.join(dir, 'lab.json');
   writeFileSync(inventoryPath, JSON.stringify(lab.inventory)); // as served: the twins' actual ports
@@ -59,7 +74,7 @@ export async function startEngineStack(options: {
     HOST: '127.0.0.1',
     REDIS_URL: redis.url,
     MQTT_URL: mqtt.url,
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseLink?.url ?? database.url,
     DATA_DIR: dir,
     LAB_INVENTORY: inventoryPath,
     LAB_ID: labId,
@@ -82,7 +97,7 @@ export async function startEngineStack(options: {
     });
   } catch (e) {
     await lab.stop();
-    await Promise.allSettled([redis.stop(), mqtt.stop(), database.drop()]);
+    await Promise.allSettled([redis.stop(), mqtt.stop(), databaseLink?.stop(), database.drop()]);
     throw e;
   }
   const db = await openDatabase({ url: database.url, skipMigrations: true, poolSize: 3 });
@@ -104,6 +119,7 @@ export async function startEngineStack(options: {
     db,
     redis,
     mqtt,
+    databaseLink,
     labId,
     api,
     async stop() {
@@ -121,7 +137,7 @@ export async function startEngineStack(options: {
       await bounded('closing the database pool', () => db.close(), 15_000);
       await bounded(
         'stopping redis, mosquitto and dropping the database',
-        () => Promise.allSettled([redis.stop(), mqtt.stop(), database.drop()]),
+        () => Promise.allSettled([redis.stop(), mqtt.stop(), databaseLink?.stop(), database.drop()]),
         30_000,
       );
       rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -138,4 +139,56 @@ export async function freshDatabase(name: string): Promise<{ url: string; drop()
       }
     },
   };
+}
+
+/** A link to the database that the test can cut: an outage of the database as the stack sees it. */
+export interface DatabaseLink {
+  /** The database's URL through the link. */
+  readonly url: string;
+  /** Resets every open connection and refuses new ones, as when the database host goes down. */
+  cut(): Promise<void>;
+  /** Accepts connections again (on the same port). */
+  restore(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A TCP relay in front of PostgreSQL (the machine's server, shared with other suites, cannot be stopped for one
+ * test). A few lines of node:net; a fault proxy such as toxiproxy would be one more daemon to install for this.
+ */
+export async function startDatabaseLink(databaseUrl: string): Promise<DatabaseLink> {
+  const target = new URL(databaseUrl);
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+  };
+  let server: Server | undefined;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const srv = createServer((client) => {
+        const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
+        track(client);
+        track(upstream);
+        client.pipe(upstream).pipe(client);
+        client.once('close', () => upstream.destroy());
+        upstream.once('close', () => client.destroy());
+      });
+      srv.once('error', reject);
+      srv.listen(port, '127.0.0.1', () => resolve());
+      server = srv;
+    });
+  const cut = async () => {
+    const srv = server;
+    server = undefined;
+    for (const s of sockets) s.resetAndDestroy();
+    if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
+  };
+  await listen();
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return { url: url.toString(), cut, restore: () => (server ? Promise.resolve() : listen()), stop: cut };
 }

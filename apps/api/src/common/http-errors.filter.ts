@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { ConfigError } from '@graftlab/config';
-import { InvalidTransitionError, NotFoundError } from '@graftlab/db';
+import { InvalidTransitionError, isDatabaseUnavailable, NotFoundError } from '@graftlab/db';
 import { SubmissionRefused } from '@graftlab/engine';
 import { DocumentError } from '@graftlab/validation';
 
@@ -63,6 +63,16 @@ export class HttpErrorsFilter implements ExceptionFilter {
         error: 'Malformed JSON',
         message: `malformed JSON: ${e.message}`,
       });
+    if (isDatabaseUnavailable(error)) {
+      // The client may send the request again once the database answers: a submission is idempotent by its key, and
+      // a state change either happened or did not.
+      this.logger.warn(`database unreachable: ${(e.cause as Error | undefined)?.message ?? e.message}`);
+      res.setHeader('Retry-After', '5');
+      return void send(HttpStatus.SERVICE_UNAVAILABLE, {
+        error: 'Service unavailable',
+        message: 'the database cannot be reached; try again shortly',
+      });
+    }
     const cause = (e as { cause?: Error })?.cause;
     this.logger.error(
       `${e?.stack ?? String(error)}${cause ? `\ncaused by: ${cause.stack ?? String(cause)}` : ''}`,

@@ -14,6 +14,7 @@ import {
   assertEveryJobHandled,
   orphanedRuns,
   runJobOptions,
+  strandedRuns,
   stationQueueName,
   STATION_WORKER_OPTIONS,
   QUEUE_PREFIX,
@@ -45,6 +46,7 @@ export class StationAgent implements OnApplicationShutdown {
   private operator!: LabOperatorChannel;
   private leases!: LeaseManager;
   private engine!: RunEngine;
+  private reconciler!: Reconciler;
   private identities: Record<string, string> = {};
 
   constructor(
@@ -101,7 +103,7 @@ export class StationAgent implements OnApplicationShutdown {
       },
     });
 
-    const reconciler = new Reconciler({
+    this.reconciler = new Reconciler({
       db: this.db,
       inventory: this.inventory,
       devices: this.hub,
@@ -109,7 +111,7 @@ export class StationAgent implements OnApplicationShutdown {
       log,
       commandTimeoutMs: 5000,
     });
-    const { continue: resumable, operator } = await reconciler.reconcile(this.stations.map((s) => s.id));
+    const { continue: resumable, operator } = await this.reconciler.reconcile(this.stations.map((s) => s.id));
     for (const { run, reason } of operator)
       log({ runId: run.id, reason }, 'run waits for an operator after reconciliation');
     for (const run of resumable) await this.enqueueContinuation(run.id, run.station!);
@@ -215,6 +217,35 @@ export class StationAgent implements OnApplicationShutdown {
         await this.enqueueContinuation(runId, station.id, priority, 'queued run had no job; re-enqueued');
       }
     }
+  }
+
+  /**
+   * Runs of our stations left `running` that no job executes: a run whose state could not be written while the
+   * database was unreachable is left so when its job ends. Reconciled from the devices, as after a restart, then
+   * continued (or handed to an operator with the reason). Periodic, with the stuck-run sweep.
+   */
+  async continueStrandedRuns(): Promise<void> {
+    if (!this.reconciler) return; // not started: the start-up reconciliation covers these
+    const ours = this.stations.map((s) => s.id);
+    const running = (await new RunsRepository(this.db).list({ states: ['running'] })).filter(
+      (r) => r.station && ours.includes(r.station),
+    );
+    const stranded: string[] = [];
+    for (const station of ours) {
+      const here = running.filter((r) => r.station === station).map((r) => r.id);
+      if (here.length) stranded.push(...(await strandedRuns(this.queueFor(station), here, this.executing)));
+    }
+    if (!stranded.length) return;
+    const { continue: resumable, operator } = await this.reconciler.reconcile(ours, stranded);
+    for (const { run, reason } of operator)
+      this.logger.info({ runId: run.id, reason }, 'run waits for an operator after reconciliation');
+    for (const run of resumable)
+      await this.enqueueContinuation(
+        run.id,
+        run.station!,
+        undefined,
+        'run left running without a job; continued',
+      );
   }
 
   private async enqueueContinuation(
