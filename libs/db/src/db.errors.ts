@@ -39,7 +39,7 @@ const CONNECTION_CODES = new Set([
 const SERVER_GONE = /^(08...|57P0[123])$/;
 /** node-postgres reports a dropped connection only in its message. */
 const DROPPED =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/i;
 
 /**
  * Whether an error means the database could not be reached, rather than that it refused the statement. Such a

@@ -39,6 +39,10 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   const pool = new Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Nor one checked out between two statements (inside a transaction): the pool listens only to idle clients, and
+  // node-postgres emits a socket error with no statement to fail as an 'error' event, which would end the process.
+  // The next statement on that client fails instead, and the pool drops the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     if (!options.skipMigrations) {
       const client = await pool.connect();

@@ -38,6 +38,8 @@ export interface RunningStack {
 }
 
 const READY_TIMEOUT_MS = 60_000;
+/** Starts tried for one restart of a crashed worker, 2, 4, 8 and 16 s apart (half a minute in all). */
+const RESTART_ATTEMPTS = 5;
 
 /**
  * The whole stack in one process tree: embedded services where no URL is set, then the virtual lab,
@@ -99,16 +101,24 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         const restarts = child.restarts + 1;
         const delay = child.restartDelayMs ?? 0;
         child.restartDelayMs = undefined;
-        new Promise((r) => setTimeout(r, delay))
-          .then(() => (stopping ? Promise.reject(new Error('stack stopping')) : spawnChild(child)))
-          .then((fresh) => {
-            child.process = fresh.process;
-            child.restarts = restarts;
-            watch(child);
-          })
-          .catch((e: Error) => {
-            if (!stopping) void shutdown(`${child.name} could not restart: ${e.message}`);
-          });
+        const attempt = (n: number, wait: number): void => {
+          new Promise((r) => setTimeout(r, wait))
+            .then(() => (stopping ? Promise.reject(new Error('stack stopping')) : spawnChild(child)))
+            .then((fresh) => {
+              child.process = fresh.process;
+              child.restarts = restarts;
+              watch(child);
+            })
+            .catch((e: Error) => {
+              if (stopping) return;
+              // A start can fail for a while (the database or broker still coming back): try again, backing off.
+              if (n < RESTART_ATTEMPTS) {
+                log(`${child.name} could not start (${e.message}); trying again in ${2 ** n} s`);
+                attempt(n + 1, 2 ** n * 1000);
+              } else void shutdown(`${child.name} could not restart: ${e.message}`);
+            });
+        };
+        attempt(1, delay);
         return;
       }
       void shutdown(`${child.name} exited (${signal ?? code})`);
