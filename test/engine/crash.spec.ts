@@ -1,10 +1,4 @@
-import {
-  doseLedger,
-  JournalRepository,
-  LeasesRepository,
-  runs as runsTable,
-  stepJournal,
-} from '@graftlab/db';
+import { doseLedger, JournalRepository, LeasesRepository, runs as runsTable } from '@graftlab/db';
 import { createRng } from '@graftlab/grafting-model';
 import { doseRateAt } from '@graftlab/inventory';
 import { Redis } from 'ioredis';
@@ -12,6 +6,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { diagnoseUnfinished } from './support/diagnose';
 import { TestLabOperator } from './support/lab-operator';
 import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
+import { CRASH_GRAFT, expectDispensedOnce } from './support/runs';
 
 /**
  * Issue #5 crash test: 32 runs on 4 stations served by 3 worker processes; workers are SIGKILLed at seeded
@@ -27,7 +22,6 @@ const RUNS = Number(process.env.CRASH_RUNS ?? 32);
 const KILLS = ['exposure', 'exposure', 'exposure', 'dispense', 'dispense', 'dispense', 'random', 'random'];
 const MAX_KILLS_PER_WORKER = 4; // the supervisor restarts a worker at most 5 times
 const STATIONS = [['reactor-1', 'reactor-2'], ['reactor-3'], ['reactor-4']];
-const DISPENSE_ML = 40;
 const POSITION_REL_UNCERTAINTY = 0.03; // irradiator-1/p1 in devices/virtual-lab.json
 const END_STATES = ['completed', 'aborted', 'waiting-operator'];
 
@@ -138,7 +132,7 @@ describe('durable execution: worker crashes', () => {
   }
 
   it('runs 32 runs through kill -9 of workers mid-exposure, mid-dispense and at random', async () => {
-    const protocol = readProtocol('test/fixtures/crash-graft.protocol.json');
+    const protocol = readProtocol(CRASH_GRAFT);
     for (let i = 0; i < RUNS; i++) {
       const dose = Math.round((8 + rng.next() * 4) * 10) / 10; // 8–12 kGy
       const res = await env.api<{ id: string; state: string }>('POST', '/api/runs', {
@@ -256,34 +250,7 @@ describe('durable execution: worker crashes', () => {
   });
 
   it('never dispensed twice, by the pumps own counters', async () => {
-    const journal = await env.db
-      .select()
-      .from(stepJournal)
-      .where(eq(stepJournal.stepKey, 'dispense-monomer'));
-    for (const stationIds of STATIONS) {
-      for (const station of stationIds) {
-        const pumpId = `pump-${station.split('-')[1]}`;
-        const runsHere = finalRuns.filter((r) => r.station === station).map((r) => r.id);
-        const rows = journal.filter((j) => runsHere.includes(j.runId));
-        // A run whose dispense is confirmed or settled-done dispensed once; one left uncertain (operator) at most once.
-        const done = new Set(
-          rows
-            .filter(
-              (j) =>
-                j.state === 'confirmed' ||
-                (j.state === 'settled' && (j.readBack as { resolution?: string }).resolution === 'done'),
-            )
-            .map((j) => j.runId),
-        );
-        const open = new Set(rows.filter((j) => j.state === 'uncertain').map((j) => j.runId));
-        const pumped = env.lab.twins.get(pumpId)!.counters().dispensedMl;
-        expect(pumped).toBeGreaterThanOrEqual(done.size * DISPENSE_ML - 0.1);
-        expect(pumped).toBeLessThanOrEqual((done.size + open.size) * DISPENSE_ML + 0.1);
-        // Every completed run of the station dispensed exactly once (no retry, no repeat).
-        for (const run of finalRuns.filter((r) => r.station === station && r.state === 'completed'))
-          expect(done.has(run.id)).toBe(true);
-      }
-    }
+    for (const station of STATIONS.flat()) await expectDispensedOnce(env, station, finalRuns);
   });
 
   it('never overlapped two runs on the irradiator (exposure windows from the dose ledger)', async () => {

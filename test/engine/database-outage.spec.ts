@@ -1,9 +1,10 @@
-import { JournalRepository, runs as runsTable, runSamples, stepJournal } from '@graftlab/db';
+import { runs as runsTable, runSamples } from '@graftlab/db';
 import { eq, inArray } from 'drizzle-orm';
 import { Client } from 'pg';
 import { diagnoseUnfinished } from './support/diagnose';
 import { TestLabOperator } from './support/lab-operator';
 import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
+import { CRASH_GRAFT, expectDispensedOnce, runsUnderWay, submitRuns } from './support/runs';
 
 /**
  * Issue #5, the database: the API's and the workers' connections to PostgreSQL are cut (every connection reset,
@@ -15,7 +16,6 @@ import { eventually, readProtocol, startEngineStack, type EngineStack } from './
 const RUNS = 4; // one under way on each of two stations, one queued behind each
 const OUTAGE_MS = 8_000;
 const ENDED = ['completed', 'aborted'];
-const DISPENSE_ML = 40;
 const DOSES = [8, 9, 10, 11, 10]; // the last one submitted during the outage
 
 jest.setTimeout(300_000);
@@ -52,29 +52,8 @@ describe('durable execution: database outage', () => {
       .where(inArray(runsTable.id, submitted));
 
   it('continues the runs that met a database outage once it answers again', async () => {
-    const protocol = readProtocol('test/fixtures/crash-graft.protocol.json');
-    for (let i = 0; i < RUNS; i++) {
-      const res = await env.api<{ id: string }>('POST', '/api/runs', {
-        protocol,
-        parameters: { dose: DOSES[i] },
-        idempotencyKey: `dboutage-${env.labId}-${i}`,
-      });
-      expect(res.status).toBe(201);
-      submitted.push(res.body.id);
-    }
-    const journal = new JournalRepository(env.db);
-    await eventually(
-      async () => {
-        const running = (await states()).filter((r) => r.state === 'running');
-        const started = await Promise.all(
-          running.map(async (r) => (await journal.forRun(r.id)).some((j) => j.state === 'confirmed')),
-        );
-        return started.filter(Boolean).length;
-      },
-      (n) => n >= 2,
-      60_000,
-      'two runs under way',
-    );
+    submitted.push(...(await submitRuns(env, DOSES.slice(0, RUNS), 'dboutage')));
+    await runsUnderWay(env, submitted, 2);
 
     await env.databaseLink!.cut();
     // The outage is real: nothing reaches the database through the link.
@@ -84,7 +63,11 @@ describe('durable execution: database outage', () => {
     const during = await states();
     // The API says the database is away, and that the request may be sent again; a run submitted now is refused.
     const cutAt = Date.now();
-    const late = { protocol, parameters: { dose: 10 }, idempotencyKey: `dboutage-${env.labId}-late` };
+    const late = {
+      protocol: readProtocol(CRASH_GRAFT),
+      parameters: { dose: DOSES[RUNS] },
+      idempotencyKey: `dboutage-${env.labId}-late`,
+    };
     const refused = await env.api<{ message: string }>('POST', '/api/runs', late);
     expect(refused.status).toBe(503);
     expect(refused.body.message).toMatch(/database cannot be reached; try again/);
@@ -135,28 +118,6 @@ describe('durable execution: database outage', () => {
         expect(env.lab.world.sample(sampleId)?.doseKGy ?? 0).toBeLessThanOrEqual(DOSES[i] * 1.12);
       }
     }
-    const dispenses = await env.db
-      .select()
-      .from(stepJournal)
-      .where(eq(stepJournal.stepKey, 'dispense-monomer'));
-    for (const station of ['reactor-1', 'reactor-2']) {
-      const here = final.filter((r) => r.station === station).map((r) => r.id);
-      const rows = dispenses.filter((j) => here.includes(j.runId));
-      const done = new Set(
-        rows
-          .filter(
-            (j) =>
-              j.state === 'confirmed' ||
-              (j.state === 'settled' && (j.readBack as { resolution?: string }).resolution === 'done'),
-          )
-          .map((j) => j.runId),
-      );
-      const open = new Set(rows.filter((j) => j.state === 'uncertain').map((j) => j.runId));
-      const pumped = env.lab.twins.get(`pump-${station.split('-')[1]}`)!.counters().dispensedMl;
-      expect(pumped).toBeGreaterThanOrEqual(done.size * DISPENSE_ML - 0.1);
-      expect(pumped).toBeLessThanOrEqual((done.size + open.size) * DISPENSE_ML + 0.1);
-      for (const run of final.filter((r) => r.station === station && r.state === 'completed'))
-        expect(done.has(run.id)).toBe(true);
-    }
+    for (const station of ['reactor-1', 'reactor-2']) await expectDispensedOnce(env, station, final);
   });
 });

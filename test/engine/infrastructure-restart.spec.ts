@@ -1,8 +1,9 @@
-import { JournalRepository, runs as runsTable } from '@graftlab/db';
+import { runs as runsTable } from '@graftlab/db';
 import { inArray } from 'drizzle-orm';
 import { diagnoseUnfinished } from './support/diagnose';
 import { TestLabOperator } from './support/lab-operator';
-import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
+import { eventually, startEngineStack, type EngineStack } from './support/engine-stack';
+import { runsUnderWay, submitRuns } from './support/runs';
 
 /**
  * Issue #5 infrastructure restarts: Redis and then the MQTT broker are killed (SIGKILL) and started again while
@@ -41,30 +42,10 @@ describe('durable execution: Redis and broker restarts', () => {
       .where(inArray(runsTable.id, submitted));
 
   it('keeps every run through a Redis restart and a broker restart', async () => {
-    const protocol = readProtocol('test/fixtures/crash-graft.protocol.json');
-    for (let i = 0; i < RUNS; i++) {
-      const res = await env.api<{ id: string }>('POST', '/api/runs', {
-        protocol,
-        parameters: { dose: 8 + i / 2 },
-        idempotencyKey: `restart-${env.labId}-${i}`,
-      });
-      expect(res.status).toBe(201);
-      submitted.push(res.body.id);
-    }
+    const doses = Array.from({ length: RUNS }, (_, i) => 8 + i / 2);
+    submitted.push(...(await submitRuns(env, doses, 'restart')));
     // Under way: three runs running, each past its first physical step.
-    const journal = new JournalRepository(env.db);
-    await eventually(
-      async () => {
-        const running = (await states()).filter((r) => r.state === 'running');
-        const started = await Promise.all(
-          running.map(async (r) => (await journal.forRun(r.id)).some((j) => j.state === 'confirmed')),
-        );
-        return started.filter(Boolean).length;
-      },
-      (n) => n >= 3,
-      60_000,
-      'three runs under way',
-    );
+    await runsUnderWay(env, submitted, 3);
 
     await env.redis.kill();
     await new Promise((r) => setTimeout(r, OUTAGE_MS));
