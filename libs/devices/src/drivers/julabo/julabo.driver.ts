@@ -131,8 +131,10 @@ export class JulaboCirculator extends SerialDriver implements TemperatureControl
   /** Waits out the 250 ms gap around OUT commands (held inside the line transaction, so nothing slips in). */
   private async gap(isOut: boolean, options?: CommandOptions): Promise<void> {
     if (!isOut && !this.lastWasOut) return;
-    const wait = this.lastCommandAt + JULABO_OUT_GAP_MS - performance.now();
-    if (wait > 0) await sleepReal(wait, options?.signal);
+    const until = this.lastCommandAt + JULABO_OUT_GAP_MS;
+    // A timer counts from the event loop's cached time and may end a millisecond or two early: wait out the rest.
+    for (let wait = until - performance.now(); wait > 0; wait = until - performance.now())
+      await sleepReal(wait, options?.signal);
   }
 
   /** The gap counts from when the command surely reached the unit: after its reply, or after the write returned. */
