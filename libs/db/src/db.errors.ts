@@ -55,3 +55,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** What the driver said, for logs and reasons: drizzle's wrapper repeats the whole statement and its parameters. */
+export function databaseFailureMessage(error: unknown): string {
+  const e = error as { message?: unknown; cause?: { message?: unknown } } | null | undefined;
+  const said = typeof e?.cause?.message === 'string' ? e.cause.message : e?.message;
+  return typeof said === 'string' ? said : String(error);
+}

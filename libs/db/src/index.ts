@@ -3,7 +3,12 @@ export type { Db, DbEngine, GraftlabDb, GraftlabSchema, OpenDatabaseOptions } fr
 export { openDatabase, openDatabaseFromConfig, pingDatabase } from './open-database';
 export { servePglite, type ServePgliteOptions, type ServedPglite } from './serve-pglite';
 export { migrationsFolder } from './migrations-folder';
-export { InvalidTransitionError, isDatabaseUnavailable, NotFoundError } from './db.errors';
+export {
+  databaseFailureMessage,
+  InvalidTransitionError,
+  isDatabaseUnavailable,
+  NotFoundError,
+} from './db.errors';
 export {
   RUN_TRANSITIONS,
   STEP_TRANSITIONS,

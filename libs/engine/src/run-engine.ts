@@ -1,5 +1,6 @@
 import type { LabClock } from '@graftlab/clock';
 import {
+  databaseFailureMessage,
   DoseLedgerRepository,
   isDatabaseUnavailable,
   JournalRepository,
@@ -221,8 +222,7 @@ export class RunEngine {
       // stays `running` (no state could be written anyway) and the worker reconciles and continues it once the
       // database answers (the stuck-run sweep), as after a crash.
       await stationSafe();
-      // The driver's own words (drizzle's wrapper repeats the whole statement and its parameters).
-      const cause = error.cause instanceof Error ? error.cause.message : error.message;
+      const cause = databaseFailureMessage(error);
       deps.log({ runId: ctx.runId, err: cause }, 'run left for continuation: database unreachable');
       return { state: 'running', reason: `database unreachable: ${cause}` };
     } else if (error instanceof DeviceError) {

@@ -8,7 +8,12 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { ConfigError } from '@graftlab/config';
-import { InvalidTransitionError, isDatabaseUnavailable, NotFoundError } from '@graftlab/db';
+import {
+  databaseFailureMessage,
+  InvalidTransitionError,
+  isDatabaseUnavailable,
+  NotFoundError,
+} from '@graftlab/db';
 import { SubmissionRefused } from '@graftlab/engine';
 import { DocumentError } from '@graftlab/validation';
 
@@ -66,7 +71,7 @@ export class HttpErrorsFilter implements ExceptionFilter {
     if (isDatabaseUnavailable(error)) {
       // The client may send the request again once the database answers: a submission is idempotent by its key, and
       // a state change either happened or did not.
-      this.logger.warn(`database unreachable: ${(e.cause as Error | undefined)?.message ?? e.message}`);
+      this.logger.warn(`database unreachable: ${databaseFailureMessage(error)}`);
       res.setHeader('Retry-After', '5');
       return void send(HttpStatus.SERVICE_UNAVAILABLE, {
         error: 'Service unavailable',

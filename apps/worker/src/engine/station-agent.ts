@@ -111,10 +111,7 @@ export class StationAgent implements OnApplicationShutdown {
       log,
       commandTimeoutMs: 5000,
     });
-    const { continue: resumable, operator } = await this.reconciler.reconcile(this.stations.map((s) => s.id));
-    for (const { run, reason } of operator)
-      log({ runId: run.id, reason }, 'run waits for an operator after reconciliation');
-    for (const run of resumable) await this.enqueueContinuation(run.id, run.station!);
+    await this.reconcileAndContinue();
     await this.requeueOrphans();
 
     const handlers: JobHandlers = {
@@ -235,17 +232,22 @@ export class StationAgent implements OnApplicationShutdown {
       const here = running.filter((r) => r.station === station).map((r) => r.id);
       if (here.length) stranded.push(...(await strandedRuns(this.queueFor(station), here, this.executing)));
     }
-    if (!stranded.length) return;
-    const { continue: resumable, operator } = await this.reconciler.reconcile(ours, stranded);
+    if (stranded.length)
+      await this.reconcileAndContinue(stranded, 'run left running without a job; continued');
+  }
+
+  /**
+   * Settles what our runs left `running` (all of them, or just `runIds`) had in flight, from the devices, then
+   * continues each one that may go on; the others wait for a person with the reason.
+   */
+  private async reconcileAndContinue(runIds?: readonly string[], why?: string): Promise<void> {
+    const { continue: resumable, operator } = await this.reconciler.reconcile(
+      this.stations.map((s) => s.id),
+      runIds,
+    );
     for (const { run, reason } of operator)
       this.logger.info({ runId: run.id, reason }, 'run waits for an operator after reconciliation');
-    for (const run of resumable)
-      await this.enqueueContinuation(
-        run.id,
-        run.station!,
-        undefined,
-        'run left running without a job; continued',
-      );
+    for (const run of resumable) await this.enqueueContinuation(run.id, run.station!, undefined, why);
   }
 
   private async enqueueContinuation(
