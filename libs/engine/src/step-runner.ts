@@ -12,6 +12,7 @@ import { OperatorNeededError, RunInterrupted } from './engine.errors';
 import { stringArg } from './quantities';
 import type { RunControl } from './run-control';
 import type { RunContext } from './run-context';
+import { gateStep } from './safety-gate';
 import { dispenseStep } from './steps/dispense.step';
 import { dryStep } from './steps/dry.step';
 import { irradiateStep } from './steps/irradiate.step';
@@ -213,6 +214,8 @@ export async function runStep(
   // Otherwise the instruments our samples already occupy are part of the set (a continued run re-takes them).
   const needed =
     known.end !== undefined ? [] : [...new Set([...sharedDevicesOf(ctx, step), ...occupiedInstruments(ctx)])];
+  // The envelope's rules on the lab as the run's records show it, before any instrument is taken.
+  if (known.end === undefined && step.type !== 'parallel') await gateStep(ctx, step);
   if (known.end === undefined) await acquireForStep(ctx, step, needed);
   const start = known.start ?? ctx.clock.now();
   ctx.timeline.set(step.key, { start });

@@ -9,9 +9,15 @@ export { materialsSchema } from './materials.schema';
 export type { Materials } from './materials.schema';
 export { parseProtocol, loadProtocolFile, PROTOCOL_LIMITS } from './protocol.loader';
 export { checkProtocol, parameterDefaults } from './protocol.checks';
-export { compileProtocol, planDateOf, flatPlanned, type CompileOptions } from './protocol.compiler';
+export {
+  compileProtocol,
+  draftPlan,
+  planDateOf,
+  flatPlanned,
+  type CompileOptions,
+} from './protocol.compiler';
 export { resolveParameterValues } from './parameter.values';
-export { checkSafety } from './safety.check';
+export * from './safety';
 export { searchSpaceOf, type SearchSpace, type SearchDimension } from './search-space.builder';
 export { evaluateOutputs } from './outputs.evaluator';
 export {

@@ -6,7 +6,7 @@ import { evaluateOutputs } from './outputs.evaluator';
 import { compileProtocol } from './protocol.compiler';
 import { loadProtocolFile, parseProtocol } from './protocol.loader';
 import type { Protocol } from './protocol.schema';
-import { checkSafety } from './safety.check';
+import { checkSafety } from './safety';
 import { searchSpaceOf } from './search-space.builder';
 
 const ROOT = join(__dirname, '..', '..', '..');

@@ -7,7 +7,7 @@ import { assemblePlan } from './plan.assembly';
 import type { ExecutionPlan } from './plan.types';
 import type { Protocol } from './protocol.schema';
 import { resolveEnvelope } from './safety-envelope.resolver';
-import { checkSafety } from './safety.check';
+import { checkSafety } from './safety';
 import { planSteps } from './step.resolver';
 import { resolveWindows } from './time-window.resolver';
 
@@ -36,6 +36,22 @@ export function compileProtocol(
   inventory: Inventory,
   options: CompileOptions = {},
 ): ExecutionPlan {
+  const plan = draftPlan(protocol, parameterValues, inventory, options);
+  const unsafe = checkSafety(plan, inventory);
+  if (unsafe.length) throw new DocumentError(unsafe);
+  return plan;
+}
+
+/**
+ * The plan before its safety check: for analysing why a plan is unsafe (the safety conformance test compares the
+ * plan check with the run-time gate on it). Never execute a draft; `compileProtocol` is the only way to a run.
+ */
+export function draftPlan(
+  protocol: Protocol,
+  parameterValues: Readonly<Record<string, unknown>>,
+  inventory: Inventory,
+  options: CompileOptions = {},
+): ExecutionPlan {
   const planDate = planDateOf(options.now ?? new Date());
   const { values, problems: parameterProblems } = resolveParameterValues(protocol, parameterValues);
   if (parameterProblems.length) throw new DocumentError(parameterProblems);
@@ -52,8 +68,5 @@ export function compileProtocol(
   const timeWindows = resolveWindows(c, steps);
   if (c.problems.length) throw new DocumentError(c.problems);
 
-  const plan = assemblePlan(c, { planDate, parameters: values, steps, safety, timeWindows });
-  const unsafe = checkSafety(plan, inventory);
-  if (unsafe.length) throw new DocumentError(unsafe);
-  return plan;
+  return assemblePlan(c, { planDate, parameters: values, steps, safety, timeWindows });
 }

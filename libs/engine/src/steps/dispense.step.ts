@@ -1,5 +1,4 @@
 import type { PlannedStep } from '@graftlab/protocol';
-import { SafetyRefusal } from '../engine.errors';
 import { journaled } from '../journaled';
 import { M3_PER_ML, siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
@@ -7,17 +6,6 @@ import { validSamples } from '../run-context';
 import { bindLocation, ensureAt } from '../sample-moves';
 
 const DEFAULT_RATE_ML_PER_MIN = 10;
-
-/** Volume already dispensed into a vessel by this run (from confirmed journal rows). */
-function dispensedIntoMl(ctx: RunContext, vessel: string): number {
-  let total = 0;
-  for (const row of ctx.journalRows.values()) {
-    const req = row.request as { vessel?: string; volumeMl?: number } | null;
-    if (row.state === 'confirmed' && req?.vessel === vessel && typeof req.volumeMl === 'number')
-      total += req.volumeMl;
-  }
-  return total;
-}
 
 /**
  * dispense: the station's pump delivers the reagent into the vessel where the samples already lie (the moment of
@@ -31,14 +19,6 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
   const rateMlPerMin = rate ? (rate / M3_PER_ML) * 60 : DEFAULT_RATE_ML_PER_MIN;
   const pumpId = ctx.devices.deviceIdFor(ctx.station, 'dispenser');
   if (!pumpId) throw new Error(`station ${ctx.station.id} has no dispenser`);
-  const maxM3 =
-    ctx.plan.safety.vesselMaxVolumeM3[vessel] ??
-    ctx.plan.safety.vesselMaxVolumeM3[stringArg(step, 'vessel') ?? ''];
-  if (maxM3 !== undefined && (dispensedIntoMl(ctx, vessel) + volumeMl) * M3_PER_ML > maxM3 * (1 + 1e-9)) {
-    throw new SafetyRefusal(
-      `dispense ${step.key} refused: ${vessel} would hold more than ${(maxM3 / M3_PER_ML).toFixed(1)} mL`,
-    );
-  }
   for (const sample of validSamples(ctx)) await ensureAt(ctx, sample, vessel, step.key);
   const pump = await ctx.devices.use(pumpId, 'dispenser', ctx.commandTimeoutMs);
   const before = await pump.counters({ signal: ctx.signal });

@@ -1,8 +1,9 @@
 import { doseRateAt } from '@graftlab/inventory';
 import type { PlannedStep } from '@graftlab/protocol';
 import { DeviceError } from '@graftlab/devices';
-import { NothingDelivered, SafetyRefusal } from '../engine.errors';
+import { NothingDelivered } from '../engine.errors';
 import { journaled } from '../journaled';
+import { gateStep } from '../safety-gate';
 import { stringArg, booleanArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
@@ -43,8 +44,6 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
   const samples = validSamples(ctx);
   if (!samples.length) return;
 
-  await checkPreconditions(ctx, step, targetKGy);
-
   for (const sample of samples) await ensureAt(ctx, sample, location, step.key);
   const irradiator = await ctx.devices.use(irradiatorId, 'irradiator', ctx.commandTimeoutMs);
   const shutter = await ctx.devices.use(shutterId, 'shutter', ctx.commandTimeoutMs);
@@ -79,14 +78,9 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
             throw new NothingDelivered(irradiatorId, `irradiation ${step.key} did not start: ${e.message}`);
           throw e;
         };
+        // The facility's permissives, read just before the source goes up, judged by the envelope's rules.
         const permissives = await irradiator.permissives({ signal: ctx.signal }).catch(notStarted);
-        const blocked = [
-          !permissives.doorClosed && 'the cell door is open',
-          !permissives.areaMonitorOk && 'the area monitor is not clear',
-          !permissives.keyEnabled && 'the console key is off',
-          permissives.interlockTripped && 'the interlock is latched',
-        ].filter(Boolean);
-        if (blocked.length) throw new SafetyRefusal(`irradiation ${step.key} refused: ${blocked.join(', ')}`);
+        await gateStep(ctx, step, { irradiator: permissives });
         const rateKGyPerH = doseRateAt(position, new Date(ctx.clock.now()));
         const durationMs = (remaining / rateKGyPerH) * 3_600_000;
         const startedAt = new Date(ctx.clock.now());
@@ -147,34 +141,5 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
   } finally {
     await ctx.devices.releaseShared(shutterId);
     await ctx.devices.releaseShared(irradiatorId);
-  }
-}
-
-/** Dose budget and purge checks before anything is sent (the plan was checked statically too). */
-async function checkPreconditions(ctx: RunContext, step: PlannedStep, targetKGy: number): Promise<void> {
-  const env = ctx.plan.safety;
-  for (const sample of validSamples(ctx)) {
-    const records = await ctx.ledger.forSample(sample.id);
-    const otherSteps = records.filter((r) => r.stepKey !== step.key).reduce((a, r) => a + r.deliveredKGy, 0);
-    if ((otherSteps + targetKGy) * 1000 > env.maxDosePerSampleGy + 1e-6) {
-      throw new SafetyRefusal(
-        `irradiation ${step.key} refused: sample ${sample.id} would receive ${(otherSteps + targetKGy).toFixed(2)} kGy, over the limit of ${(env.maxDosePerSampleGy / 1000).toFixed(2)} kGy`,
-      );
-    }
-  }
-  if (targetKGy * validSamples(ctx).length * 1000 > env.maxDosePerRunGy + 1e-6) {
-    throw new SafetyRefusal(
-      `irradiation ${step.key} refused: the run's dose would exceed ${(env.maxDosePerRunGy / 1000).toFixed(1)} kGy`,
-    );
-  }
-  if (stringArg(step, 'atmosphere') !== 'air' && env.irradiate.purgeComplete) {
-    const purges = ctx.plan.steps.filter(
-      (s) => (s.type === 'purge' || s.type === 'evacuate-refill') && s.startOffsetS < step.startOffsetS,
-    );
-    const done = purges.some((p) =>
-      ['confirmed', 'settled'].includes(ctx.journalRows.get(p.key)?.state ?? ''),
-    );
-    if (purges.length && !done)
-      throw new SafetyRefusal(`irradiation ${step.key} refused: the purge before it is not complete`);
   }
 }

@@ -1,27 +1,36 @@
 import type { PlannedStep } from '@graftlab/protocol';
 import { SafetyRefusal } from '../engine.errors';
 import { journaled } from '../journaled';
+import { gateStep } from '../safety-gate';
 import { KELVIN, siArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
 import { labWait, pollInterval } from './lab-wait';
 
-/** A setpoint is refused above the solvent's flash point minus the margin, or the lab's maximum. */
-function checkSetpoint(ctx: RunContext, step: PlannedStep, setpointK: number): void {
+/**
+ * Heating above the solvent's flash point is allowed only in a vessel declared inert and purged; the station's
+ * O₂ sensor is read just before the setpoint goes out, and the envelope's rules judge that reading.
+ */
+async function gateSetpoint(ctx: RunContext, step: PlannedStep, setpointK: number): Promise<void> {
   const env = ctx.plan.safety;
-  const limit = Math.min(env.flashPointLimitK ?? Infinity, env.maxTemperatureK ?? Infinity);
-  if (setpointK > limit + 1e-9) {
-    throw new SafetyRefusal(
-      `${step.type} ${step.key} refused: setpoint ${(setpointK - KELVIN).toFixed(1)} °C is above the limit ${(limit - KELVIN).toFixed(1)} °C (flash point minus margin)`,
-    );
-  }
+  const o2Id = ctx.devices.deviceIdFor(ctx.station, 'o2-sensor');
+  if (
+    env.flashPointLimitK === null ||
+    setpointK <= env.flashPointLimitK ||
+    !env.inertAboveFlashPoint ||
+    !o2Id
+  )
+    return;
+  const o2 = await ctx.devices.use(o2Id, 'o2-sensor', ctx.commandTimeoutMs);
+  const ppm = await o2.readPpm({ signal: ctx.signal });
+  await gateStep(ctx, step, { vesselO2Fraction: ppm * 1e-6 });
 }
 
 /** heat: setpoint to the station's circulator, started, then wait until the bath is within tolerance. */
 export async function heatStep(ctx: RunContext, step: PlannedStep): Promise<void> {
   const setpointK = siArg(step, 'setpoint');
   if (setpointK === undefined) throw new Error(`heat step ${step.key} has no setpoint`);
-  checkSetpoint(ctx, step, setpointK);
+  await gateSetpoint(ctx, step, setpointK);
   const toleranceK = siArg(step, 'tolerance') ?? 1;
   const bathId = ctx.devices.deviceIdFor(ctx.station, 'temperature-controller');
   if (!bathId) throw new Error(`station ${ctx.station.id} has no temperature controller`);
