@@ -1,1 +1,2 @@
 export { type LabClock, ScaledClock, realClock } from './lab-clock';
+export { setLongTimeout, MAX_TIMER_MS } from './long-timeout';

@@ -1,3 +1,5 @@
+import { setLongTimeout } from './long-timeout';
+
 /**
  * Lab time: what the instruments and the chemistry experience. In a real lab it is wall time;
  * in the virtual lab it runs `speed` times faster so a ten-hour protocol takes seconds.
@@ -41,10 +43,10 @@ export class ScaledClock implements LabClock {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason as Error);
       const onAbort = () => {
-        clearTimeout(timer);
+        cancel();
         reject(signal!.reason as Error);
       };
-      const timer = setTimeout(
+      const cancel = setLongTimeout(
         () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();

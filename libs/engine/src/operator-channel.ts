@@ -15,6 +15,8 @@ export interface OperatorAnswer {
   readonly note?: string;
   /** A value the operator entered (measure steps). */
   readonly value?: number;
+  /** Its standard uncertainty, in the same unit, when the operator (or the instrument) states one. */
+  readonly uncertainty?: number;
 }
 
 /** Operator prompts: the engine asks and waits for an acknowledgement (dashboard, CLI or virtual operator). */

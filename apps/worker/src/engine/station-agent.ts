@@ -80,7 +80,7 @@ export class StationAgent implements OnApplicationShutdown {
     this.control.onImmediate((runId, request) => {
       if (runId === '*' && request.kind === 'estop') void this.estop(request.reason);
     });
-    this.operator = new LabOperatorChannel(this.redis, this.mqtt, this.labId, (event, message) =>
+    this.operator = new LabOperatorChannel(this.redis, this.mqtt, this.labId, this.clock, (event, message) =>
       this.logger.warn(event, message),
     );
     await this.operator.listen();

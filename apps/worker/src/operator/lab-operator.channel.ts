@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { setLongTimeout, type LabClock } from '@graftlab/clock';
 import { isDeviceError, topics, type MqttLink } from '@graftlab/devices';
 import type { OperatorAnswer, OperatorChannel, OperatorPrompt } from '@graftlab/engine';
 import { KEYS, PromptBoard } from '@graftlab/runtime';
@@ -28,6 +29,8 @@ export class LabOperatorChannel implements OperatorChannel {
     private readonly redis: Redis,
     private readonly mqtt: MqttLink,
     private readonly labId: string,
+    /** Prompt timeouts are lab durations (a protocol's "timeout": "2 h"): waited on the lab clock. */
+    private readonly clock: LabClock,
     private readonly warn: (event: Record<string, unknown>, message: string) => void = () => undefined,
   ) {
     this.board = new PromptBoard(redis);
@@ -63,25 +66,26 @@ export class LabOperatorChannel implements OperatorChannel {
     options.signal?.addEventListener('abort', stop, { once: true });
     try {
       return await new Promise<OperatorAnswer>((resolve, reject) => {
-        const timer = setTimeout(
+        const realMs = this.clock.toRealMs(options.timeoutMs);
+        const cancel = setLongTimeout(
           () =>
-            reject(new Error(`operator prompt ${prompt.promptId} unanswered after ${options.timeoutMs} ms`)),
-          options.timeoutMs,
+            reject(
+              new Error(
+                `operator prompt ${prompt.promptId} unanswered after ${formatLabDuration(options.timeoutMs)} (lab time)`,
+              ),
+            ),
+          realMs,
         );
         const done = (answer: OperatorAnswer) => {
-          clearTimeout(timer);
+          cancel();
           resolve(answer);
         };
         this.waiting.set(prompt.promptId, done);
-        abort.signal.addEventListener(
-          'abort',
-          () => (clearTimeout(timer), reject(abort.signal.reason as Error)),
-          { once: true },
-        );
+        abort.signal.addEventListener('abort', () => (cancel(), reject(abort.signal.reason as Error)), {
+          once: true,
+        });
         // A virtual operator (or an automated cell) may take it; a real lab's people answer on the board.
-        void this.askVirtualOperator(prompt, options.timeoutMs, abort.signal).then(
-          (reply) => reply && done(reply),
-        );
+        void this.askVirtualOperator(prompt, realMs, abort.signal).then((reply) => reply && done(reply));
       });
     } finally {
       this.waiting.delete(prompt.promptId);
@@ -114,7 +118,12 @@ export class LabOperatorChannel implements OperatorChannel {
           },
           { deviceId: VIRTUAL_OPERATOR, timeoutMs, acceptTimeoutMs: 2000, expirySeconds: 60, signal },
         );
-        return { by: 'virtual-operator', note: typeof reply.reason === 'string' ? reply.reason : undefined };
+        return {
+          by: 'virtual-operator',
+          note: typeof reply.reason === 'string' ? reply.reason : undefined,
+          value: typeof reply.result?.value === 'number' ? reply.result.value : undefined,
+          uncertainty: typeof reply.result?.uncertainty === 'number' ? reply.result.uncertainty : undefined,
+        };
       } catch (e) {
         if (signal.aborted) return undefined;
         const lost =
@@ -131,4 +140,12 @@ export class LabOperatorChannel implements OperatorChannel {
     }
     return undefined;
   }
+}
+
+/** A lab duration for people: "2 h", "30 d". */
+function formatLabDuration(ms: number): string {
+  const h = ms / 3600_000;
+  if (h >= 48) return `${Number((h / 24).toPrecision(3))} d`;
+  if (h >= 1) return `${Number(h.toPrecision(3))} h`;
+  return `${Number((ms / 60_000).toPrecision(3))} min`;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
+import { setLongTimeout } from '@graftlab/clock';
 import { DeviceError } from '../capabilities/device-error';
 import type {
   MqttLink,
@@ -204,7 +205,7 @@ class MqttLinkClient implements MqttLink {
     return new Promise<ReplyPayload>((resolve, reject) => {
       const acceptMs = options.acceptTimeoutMs ?? Math.min(options.timeoutMs, 3000);
       const cleanup = () => {
-        clearTimeout(total);
+        cancelTotal();
         clearTimeout(accept);
         options.signal?.removeEventListener('abort', onAbort);
         this.pending.delete(key);
@@ -213,7 +214,8 @@ class MqttLinkClient implements MqttLink {
         cleanup();
         reject(e);
       };
-      const total = setTimeout(
+      // A person's answer may take weeks: longer than one timer can wait.
+      const cancelTotal = setLongTimeout(
         () =>
           fail(
             new DeviceError('timeout', deviceId, `no completion of ${topic} within ${options.timeoutMs} ms`),

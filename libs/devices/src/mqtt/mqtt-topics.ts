@@ -108,4 +108,11 @@ export type OperatorAction =
       monomer: string;
       concentrationWtPct: number;
       medium: string;
+    }
+  | {
+      /** Measure a property of a sample off-line and enter it (IEC by titration, conductivity, ...). */
+      kind: 'measure';
+      sampleId: string;
+      property: string;
+      unit: string;
     };

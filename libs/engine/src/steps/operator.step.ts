@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PlannedStep } from '@graftlab/protocol';
+import { OperatorNeededError } from '../engine.errors';
 import { journaled } from '../journaled';
 import { siArg, stringArg } from '../quantities';
 import type { OperatorAction } from '../operator-channel';
@@ -71,42 +72,53 @@ export async function promptStep(ctx: RunContext, step: PlannedStep): Promise<vo
   }
 }
 
-/** measure: a named reading (IEC, conductivity) entered by the operator who measured it. */
+/**
+ * measure: a named reading (IEC, conductivity) of each sample, measured off-line by the operator (or the virtual
+ * operator, from the virtual lab's physics) and entered with its standard uncertainty. An answer without a value
+ * leaves the output unknown, so the run waits for a person rather than finish without it.
+ */
 export async function measureStep(ctx: RunContext, step: PlannedStep): Promise<void> {
   const record = step.records ?? stringArg(step, 'record') ?? step.key;
   const unit = stringArg(step, 'unit') ?? '';
+  const property = stringArg(step, 'property') ?? record;
   for (const sample of validSamples(ctx)) {
     const key = `${step.key}/${sample.id}`;
+    const action: OperatorAction = { kind: 'measure', sampleId: sample.id, property, unit };
     const out = await journaled(
       ctx,
       key,
-      { sampleId: sample.id, settlement: step.settlement, request: { record, unit } },
+      { sampleId: sample.id, settlement: step.settlement, request: { record, unit, action } },
       async (commandId) => {
         const answer = await ctx.operator.ask(
           {
             promptId: commandId ?? randomUUID(),
             runId: ctx.runId,
             stepKey: key,
-            message: `Measure ${stringArg(step, 'property') ?? record} of sample ${sample.id} with ${stringArg(step, 'instrument') ?? 'the instrument'} and enter it in ${unit}`,
+            message: `Measure ${property} of sample ${sample.id} with ${stringArg(step, 'instrument') ?? 'the instrument'} and enter it in ${unit}`,
+            action,
           },
           { timeoutMs: 30 * DAY_MS, signal: ctx.signal },
         );
-        return { value: answer.value ?? null, by: answer.by };
+        if (typeof answer.value !== 'number' || !Number.isFinite(answer.value))
+          throw new OperatorNeededError(
+            `${step.key}: no value of ${property} was entered for sample ${sample.id}; enter it in ${unit}`,
+          );
+        return { value: answer.value, uncertainty: answer.uncertainty ?? null, by: answer.by };
       },
     );
-    if (typeof out.value === 'number') {
-      const entry = ctx.recorded.get(sample.id) ?? {};
-      entry[record] = { value: out.value, uncertainty: 0, replicates: [out.value] };
-      ctx.recorded.set(sample.id, entry);
-      await ctx.readings.append({
-        deviceId: 'operator',
-        runId: ctx.runId,
-        stepKey: step.key,
-        sampleId: sample.id,
-        name: record,
-        value: out.value,
-        unit,
-      });
-    }
+    const value = out.value as number;
+    const uncertainty = typeof out.uncertainty === 'number' ? out.uncertainty : 0;
+    const entry = ctx.recorded.get(sample.id) ?? {};
+    entry[record] = { value, uncertainty, replicates: [value] };
+    ctx.recorded.set(sample.id, entry);
+    await ctx.readings.append({
+      deviceId: 'operator',
+      runId: ctx.runId,
+      stepKey: step.key,
+      sampleId: sample.id,
+      name: record,
+      value,
+      unit,
+    });
   }
 }
