@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, inArray, sql } from 'drizzle-orm';
 import {
+  DoseLedgerRepository,
   MaterialsRepository,
   ProtocolsRepository,
   RunsRepository,
@@ -107,7 +108,11 @@ export class RunSubmitter {
     }
     const now = this.deps.now?.() ?? new Date();
     const plan = compileProtocol(protocol, request.parameters ?? {}, inventory, { now });
-    const safety = checkSafety(plan, inventory);
+    // Re-used films bring the dose they hold: the gate would refuse their irradiation after earlier, irreversible
+    // steps, so admission refuses it now.
+    const ledger = new DoseLedgerRepository(db);
+    const held = await Promise.all((request.samples ?? []).map((id) => ledger.deliveredDose(id)));
+    const safety = checkSafety(plan, inventory, { doseHeldGy: Math.max(0, ...held) * 1000 });
     if (safety.length) throw new DocumentError(safety);
     if (plan.requiresApproval && !options.mayApproveDose) {
       throw new SubmissionRefused(

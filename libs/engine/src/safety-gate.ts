@@ -63,10 +63,14 @@ function completedSteps(plan: ExecutionPlan, rows: ReadonlyMap<string, GateJourn
  */
 export function labStateOf(plan: ExecutionPlan, step: PlannedStep, facts: GateFacts): LabState {
   const completed = completedSteps(plan, facts.journalRows);
+  // A sample's limit counts every dose it holds (a film re-used from an earlier run too); the run's limit only
+  // what this run delivered.
   const perSample = new Map<string, number>(facts.sampleIds.map((id) => [id, 0]));
+  let runDoseGy = 0;
   for (const r of facts.doses) {
     if (!perSample.has(r.sampleId) || (r.runId === facts.runId && r.stepKey === step.key)) continue;
     perSample.set(r.sampleId, perSample.get(r.sampleId)! + r.deliveredKGy * 1000);
+    if (r.runId === facts.runId) runDoseGy += r.deliveredKGy * 1000;
   }
   const volume: Record<string, number> = {};
   for (const s of timeline(plan.steps)) {
@@ -83,7 +87,7 @@ export function labStateOf(plan: ExecutionPlan, step: PlannedStep, facts: GateFa
   return {
     completed,
     priorDosePerSampleGy: doses.length ? Math.max(...doses) : 0,
-    priorDosePerRunGy: doses.reduce((a, d) => a + d, 0),
+    priorDosePerRunGy: runDoseGy,
     sampleCount: facts.sampleIds.length,
     vesselVolumeM3: volume,
     live: facts.live ?? {},

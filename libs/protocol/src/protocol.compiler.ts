@@ -8,6 +8,7 @@ import type { ExecutionPlan } from './plan.types';
 import type { Protocol } from './protocol.schema';
 import { resolveEnvelope } from './safety-envelope.resolver';
 import { checkSafety } from './safety';
+import { checkSampleRoute } from './sample-route.check';
 import { planSteps } from './step.resolver';
 import { resolveWindows } from './time-window.resolver';
 
@@ -37,8 +38,8 @@ export function compileProtocol(
   options: CompileOptions = {},
 ): ExecutionPlan {
   const plan = draftPlan(protocol, parameterValues, inventory, options);
-  const unsafe = checkSafety(plan, inventory);
-  if (unsafe.length) throw new DocumentError(unsafe);
+  const problems = [...checkSafety(plan, inventory), ...checkSampleRoute(plan, inventory)];
+  if (problems.length) throw new DocumentError(problems);
   return plan;
 }
 

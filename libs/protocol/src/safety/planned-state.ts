@@ -10,6 +10,12 @@ export function timeline(steps: readonly PlannedStep[]): PlannedStep[] {
     .map((x) => x.s);
 }
 
+/** What the lab holds before the run starts, when the run re-uses samples. */
+export interface RunStart {
+  /** The most dose any of the run's samples already holds from earlier runs, Gy. */
+  readonly doseHeldGy?: number;
+}
+
 const endOf = (s: PlannedStep) => s.startOffsetS + s.estimatedDurationS;
 
 /**
@@ -19,7 +25,11 @@ const endOf = (s: PlannedStep) => s.startOffsetS + s.estimatedDurationS;
  * counts as delivered (a sibling in a parallel block may well finish first). A drain empties its vessel only
  * when it ends before `step` starts. Live readings are nominal: the plan cannot know them.
  */
-export function plannedStateBefore(plan: ExecutionPlan, step: PlannedStep): LabState {
+export function plannedStateBefore(
+  plan: ExecutionPlan,
+  step: PlannedStep,
+  start: RunStart = {},
+): LabState {
   const startS = step.startOffsetS + 1e-6;
   const enclosing = (s: PlannedStep): boolean => s === step || (s.children ?? []).some(enclosing);
   const earlier = timeline(plan.steps).filter((s) => s.startOffsetS <= startS && !enclosing(s));
@@ -27,6 +37,7 @@ export function plannedStateBefore(plan: ExecutionPlan, step: PlannedStep): LabS
     earlier.filter((s) => s.type !== 'parallel' && endOf(s) <= startS).map((s) => s.key),
   );
   let priorDose = 0;
+  const held = start.doseHeldGy ?? 0;
   const volume: Record<string, number> = {};
   for (const s of earlier) {
     const vessel = typeof s.args.vessel === 'string' ? s.args.vessel : undefined;
@@ -37,7 +48,7 @@ export function plannedStateBefore(plan: ExecutionPlan, step: PlannedStep): LabS
   }
   return {
     completed,
-    priorDosePerSampleGy: priorDose,
+    priorDosePerSampleGy: held + priorDose,
     priorDosePerRunGy: priorDose * plan.sampleCount,
     sampleCount: plan.sampleCount,
     vesselVolumeM3: volume,

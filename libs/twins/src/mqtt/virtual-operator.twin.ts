@@ -1,5 +1,6 @@
 import { topics, type OperatorAction } from '@graftlab/devices';
 import type { LabWorld } from '../world/lab-world';
+import { measureOffline } from '../world/offline-measurement';
 import { MqttTwin, TwinRefusal, type Execution, type TwinBrokerOptions } from './mqtt-twin.base';
 
 export const OPERATOR_FW = 'VIRTUAL-OPERATOR 1.0';
@@ -42,7 +43,12 @@ export class VirtualOperator extends MqttTwin {
     const action = p.action as OperatorAction | undefined;
     if (action !== undefined && (typeof action !== 'object' || action === null))
       throw new TwinRefusal('bad-action', 'action must be an object');
-    if (action && action.kind !== 'load-sample' && action.kind !== 'fill-reagent')
+    if (
+      action &&
+      action.kind !== 'load-sample' &&
+      action.kind !== 'fill-reagent' &&
+      action.kind !== 'measure'
+    )
       throw new TwinRefusal(
         'unknown-action',
         `the virtual operator cannot do ${String((action as { kind: unknown }).kind)}`,
@@ -51,6 +57,16 @@ export class VirtualOperator extends MqttTwin {
       if (!action) {
         this.count('acknowledged');
         return { acknowledged: true };
+      }
+      if (action.kind === 'measure') {
+        const measured = measureOffline(this.world, action.sampleId, action.property, action.unit);
+        if (!measured)
+          throw new TwinRefusal(
+            'cannot-measure',
+            `the virtual operator cannot measure ${action.property} of ${action.sampleId} in ${action.unit}`,
+          );
+        this.count('did:measure');
+        return { done: action.kind, ...measured };
       }
       try {
         if (action.kind === 'load-sample') {

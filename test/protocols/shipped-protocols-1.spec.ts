@@ -1,0 +1,4 @@
+import { describeShippedProtocols } from './support/shipped-protocols';
+
+jest.setTimeout(600_000);
+describeShippedProtocols(0, 2);
