@@ -4,3 +4,20 @@ export { kineticsFor, GMA_EMULSION_ON_PE, STYRENE_ON_ETFE, VBC_ON_ETFE } from '.
 export { observeGrafting, DEFAULT_NOISE, type NoiseModel, type Observation } from './observation';
 export { ionExchangeCapacity } from './properties';
 export { createRng, type Rng } from './random';
+
+// Material catalogue, recipes and descriptors
+export * from './materials.types';
+export { BASE_POLYMERS } from './polymers.catalog';
+export { MONOMERS, CO_MONOMERS } from './monomers.catalog';
+export { findBasePolymer, findMonomer, findCoMonomer } from './materials.lookup';
+export { polymerDescriptors, monomerDescriptors, type Descriptors } from './material.descriptors';
+export {
+  CHEMISTRY_YIELD,
+  GROUP_BEHAVIOUR,
+  ION_TRANSPORT,
+  type ChemistryYield,
+  type GroupBehaviour,
+  type IonTransport,
+} from './functionalization.catalog';
+export { resolveRecipe, type GraftRecipe, type ResolvedRecipe, type RecipePart } from './graft.recipe';
+export { graftComposition, unitSites, type GraftComposition } from './graft.composition';
