@@ -1,6 +1,7 @@
 export * from './kinetics.types';
 export { graftingOutcome, homopolymerFactor, radicalLifetimeScale } from './kinetics.model';
-export { kineticsFor, GMA_EMULSION_ON_PE, STYRENE_ON_ETFE, VBC_ON_ETFE } from './systems';
+export { GMA_EMULSION_ON_PE, STYRENE_ON_ETFE, VBC_ON_ETFE, ANCHORED_SYSTEMS } from './systems';
+export { kineticsFor, type KineticsOptions } from './kinetics.lookup';
 export { observeGrafting, DEFAULT_NOISE, type NoiseModel, type Observation } from './observation';
 export { ionExchangeCapacity } from './properties';
 export { createRng, type Rng } from './random';
@@ -21,3 +22,27 @@ export {
 } from './functionalization.catalog';
 export { resolveRecipe, type GraftRecipe, type ResolvedRecipe, type RecipePart } from './graft.recipe';
 export { graftComposition, unitSites, type GraftComposition } from './graft.composition';
+
+// Ground truth: kinetics from descriptors, hidden system effects, co-grafting
+export {
+  derivedKinetics,
+  rateTerms,
+  monomerPartition,
+  saturationDoseKGy,
+  ruptureDgPct,
+  templateKind,
+  KINETIC_TEMPLATES,
+  AQUEOUS_ON_PE,
+  type KineticTemplate,
+  type KineticTemplateKind,
+  type RateTerms,
+} from './kinetics.derivation';
+export { combineKinetics, type KineticsShare } from './co-grafting.kinetics';
+export {
+  groundTruth,
+  SHIPPED_WORLD,
+  NO_EFFECT,
+  type GroundTruthWorld,
+  type GroundTruthOptions,
+  type SystemEffect,
+} from './ground-truth.world';
