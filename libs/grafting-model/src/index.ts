@@ -46,3 +46,30 @@ export {
   type GroundTruthOptions,
   type SystemEffect,
 } from './ground-truth.world';
+
+// Property layer
+export {
+  hydrationNumber,
+  waterUptakePct,
+  waterVolumeFraction,
+  swelling,
+  type Swelling,
+} from './water-uptake.property';
+export { conductivityMsPerCm, PERCOLATION, type ConductionOptions } from './conductivity.property';
+export { morphologyIndex, hydratedPhaseFraction, morphologyLabel } from './morphology.property';
+export {
+  halfLifeH,
+  conductivityRetained,
+  ALKALINE_TEST,
+  OXIDATIVE_TEST,
+  type AgeingTest,
+} from './durability.property';
+export { elongationAtBreakPct, MIN_ELONGATION_PCT } from './mechanics.property';
+export { co2CapacityMmolPerG } from './adsorption.property';
+export {
+  domainStructure,
+  scatteringCurve,
+  type DomainStructure,
+  type ScatteringPoint,
+  type ScatteringOptions,
+} from './structure.property';
