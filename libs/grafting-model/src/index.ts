@@ -73,3 +73,30 @@ export {
   type ScatteringPoint,
   type ScatteringOptions,
 } from './structure.property';
+
+// What a recipe gives, with and without measurement noise; the systems a benchmark can sample
+export {
+  predictTruth,
+  membraneProperties,
+  recipeKinetics,
+  type RecipeConditions,
+  type MembraneProperties,
+  type MembraneTruth,
+  type WorldChoice,
+} from './truth.model';
+export {
+  observe,
+  DEFAULT_MEASUREMENT_NOISE,
+  type MeasurementNoise,
+  type ObservedMembrane,
+  type ObserveOptions,
+} from './measurement.noise';
+export {
+  materialSystems,
+  sampleConditions,
+  STANDARD_RANGES,
+  CONCENTRATION_RANGES,
+  type MaterialSystem,
+  type ConditionRanges,
+  type Range,
+} from './systems.enumeration';
