@@ -56,19 +56,46 @@ export const VBC_ON_ETFE: KineticParams = { ...STYRENE_ON_ETFE, alpha: 1.2 };
 
 const key = (basePolymer: string, monomer: string) => `${basePolymer.toLowerCase()}|${monomer.toLowerCase()}`;
 
+const FEP_STYRENE: KineticParams = {
+  ...STYRENE_ON_ETFE,
+  k: 11,
+  alpha: 1.9,
+  eaJPerMol: 27.9e3,
+  dgFailPct: 150,
+};
+const PTFE_STYRENE: KineticParams = { ...STYRENE_ON_ETFE, k: 9, alpha: 1.7, dgFailPct: 150 };
+const PP_GMA: KineticParams = { ...GMA_EMULSION_ON_PE, k: 150 };
+const PE_VBTAC: KineticParams = { ...GMA_EMULSION_ON_PE, k: 0.5 }; // grafts poorly on its own (reference §1.4)
+
+/** The systems the twins' world knows, under the names its protocols use; any other pair grafts nothing there. */
 const SYSTEMS = new Map<string, KineticParams>([
   [key('PE/PP nonwoven', 'GMA'), GMA_EMULSION_ON_PE],
   [key('PE/PP', 'GMA'), GMA_EMULSION_ON_PE],
   [key('PE', 'GMA'), GMA_EMULSION_ON_PE],
-  [key('PP', 'GMA'), { ...GMA_EMULSION_ON_PE, k: 150 }],
+  [key('PP', 'GMA'), PP_GMA],
   [key('ETFE', 'styrene'), STYRENE_ON_ETFE],
   [key('ETFE', 'VBC'), VBC_ON_ETFE],
-  [key('FEP', 'styrene'), { ...STYRENE_ON_ETFE, k: 11, alpha: 1.9, eaJPerMol: 27.9e3, dgFailPct: 150 }],
-  [key('PTFE', 'styrene'), { ...STYRENE_ON_ETFE, k: 9, alpha: 1.7, dgFailPct: 150 }],
-  [key('PE', 'VBTAC'), { ...GMA_EMULSION_ON_PE, k: 0.5 }], // grafts poorly on its own (reference §1.4)
+  [key('FEP', 'styrene'), FEP_STYRENE],
+  [key('PTFE', 'styrene'), PTFE_STYRENE],
+  [key('PE', 'VBTAC'), PE_VBTAC],
 ]);
 
-/** Kinetic parameters for a base polymer and monomer, or undefined when the model has none. */
-export function kineticsFor(basePolymer: string, monomer: string): KineticParams | undefined {
+/** Kinetic parameters the twins' world uses for a base polymer and monomer, or undefined when it has none. */
+export function labKinetics(basePolymer: string, monomer: string): KineticParams | undefined {
   return SYSTEMS.get(key(basePolymer, monomer));
 }
+
+/**
+ * The same systems by catalogue ids: their fitted parameters are the shipped ground truth for these pairs,
+ * where every other pair's parameters come from the descriptors. ('PE', 'PE/PP' and 'PP' are the lab's older
+ * names of the two nonwovens.)
+ */
+export const ANCHORED_SYSTEMS: ReadonlyMap<string, KineticParams> = new Map([
+  ['PE/PP nonwoven|GMA', GMA_EMULSION_ON_PE],
+  ['PP nonwoven|GMA', PP_GMA],
+  ['ETFE|styrene', STYRENE_ON_ETFE],
+  ['ETFE|VBC', VBC_ON_ETFE],
+  ['FEP|styrene', FEP_STYRENE],
+  ['PTFE|styrene', PTFE_STYRENE],
+  ['PE/PP nonwoven|VBTAC', PE_VBTAC],
+]);
