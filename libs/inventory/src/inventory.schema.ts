@@ -28,6 +28,8 @@ export const ROLES = [
   'gas-controller',
   'o2-sensor',
   'sample-handler',
+  'titrator',
+  'impedance-analyser',
 ] as const;
 export type DeviceRole = (typeof ROLES)[number];
 
@@ -95,7 +97,18 @@ export const deviceSchema = z
 export const locationSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-/]*$/, { message: 'expected a location id such as rack-a/1' }),
-    kind: z.enum(['storage', 'freezer', 'irradiation', 'balance', 'reactor', 'wash', 'dryer', 'transfer']),
+    /** measurement: the cell of a characterisation instrument (titration vessel, impedance cell). */
+    kind: z.enum([
+      'storage',
+      'freezer',
+      'irradiation',
+      'balance',
+      'reactor',
+      'wash',
+      'dryer',
+      'transfer',
+      'measurement',
+    ]),
     station: id.optional(),
     device: id.optional(),
     temperatureC: z.number().optional(),
