@@ -8,6 +8,7 @@ import { O2SensorTwin } from './mqtt/o2-sensor.twin';
 import { RobotTwin } from './mqtt/robot.twin';
 import { VirtualOperator } from './mqtt/virtual-operator.twin';
 import { createSerialTwin, type SerialTwin } from './serial';
+import type { SampleTruth } from './world/sample-truth';
 import { VirtualLabWorld } from './world/virtual-lab-world';
 
 export interface VirtualLabOptions {
@@ -26,6 +27,8 @@ export interface VirtualLabOptions {
   readonly labId?: string;
   /** Lab delay before the virtual operator has done what a prompt asks (default 30 s). */
   readonly operatorDelayLabMs?: number;
+  /** Property physics the titrator and impedance twins measure (default: the world's placeholder). */
+  readonly truth?: SampleTruth;
 }
 
 /** One twin of the running virtual lab, whatever its transport. */
@@ -115,7 +118,7 @@ export async function startVirtualLab(options: VirtualLabOptions): Promise<Virtu
   const labId = options.labId ?? options.inventory.id;
   const clock = new ScaledClock(options.clockSpeed, options.clockOriginMs);
   const inventory = structuredClone(options.inventory);
-  const world = new VirtualLabWorld(inventory, { clock, seed: options.seed });
+  const world = new VirtualLabWorld(inventory, { clock, seed: options.seed, truth: options.truth });
   const broker: TwinBrokerOptions = {
     url: options.mqttUrl,
     username: options.mqttUsername,

@@ -35,6 +35,7 @@ export function startContact(
   temperatureAt: (location: string) => number,
 ): void {
   s.contacted = true;
+  s.graftMonomer = v.monomer;
   if (s.noise.handlingFails) {
     s.failedReason = 'handling failure: film damaged in transfer';
     s.fragmentLost = s.noise.fragment;

@@ -1,5 +1,6 @@
 import type { LabClock } from '@graftlab/clock';
 import type { Rng } from '@graftlab/grafting-model';
+import type { SampleTruth } from './sample-truth';
 
 /** A film or fabric sample as a physical object in the virtual lab. */
 export interface WorldSample {
@@ -17,6 +18,8 @@ export interface WorldSample {
   liquidMassG: number;
   /** Set when the film ruptured or was damaged; it still weighs something. */
   failedReason?: string;
+  /** Monomer of the solution the film first met (what its graft is made of). */
+  graftMonomer?: string;
 }
 
 /** A film as the operator loads it: nominal, before the world draws its real mass and scatter. */
@@ -26,6 +29,14 @@ export interface SampleSpec {
   thicknessUm: number;
   nominalMassG: number;
   location: string;
+}
+
+/** The measuring position of an instrument (its inventory location, e.g. titrator-1/cell). */
+export interface InstrumentCell {
+  readonly location: string;
+  readonly samples: WorldSample[];
+  /** The location's temperature, else the lab's, °C. */
+  readonly temperatureC: number;
 }
 
 /** What is in a reagent reservoir or syringe: set by the (virtual) operator when filling. */
@@ -53,6 +64,11 @@ export interface LabWorld {
 
   // Balance: true mass on a balance's pan location, g (the twin adds noise and settling).
   massOnBalance(balanceDeviceId: string): number;
+
+  // Characterisation instruments: what lies in an instrument's cell, and what a perfect measurement would find.
+  instrumentCell(deviceId: string): InstrumentCell | undefined;
+  /** Pluggable property physics (IEC, conductivity) the measuring twins read. */
+  truth: SampleTruth;
 
   // Irradiation: the facility source and a shutter in front of the irradiation positions.
   setSourceExposed(irradiatorDeviceId: string, exposed: boolean): void;

@@ -17,6 +17,7 @@ export class PhysicalSample implements WorldSample {
   irradiatedAt?: number;
   graftedMassG = 0;
   failedReason?: string;
+  graftMonomer?: string;
   /** Where the sample has been, for the storage history between irradiation and monomer contact. */
   readonly history: { location: string; since: number }[] = [];
   lotYield = 1;

@@ -102,6 +102,7 @@ describe('VirtualLabWorld', () => {
     expect(dg).toBeGreaterThan(expected * 0.97);
     expect(dg).toBeLessThan(expected * 1.01);
     expect(h).toBeLessThan(1);
+    expect(sample.graftMonomer).toBe('GMA'); // what the characterisation twins' truth reads
   });
 
   it('DG depends on dose, storage, temperature, time and residual oxygen', () => {

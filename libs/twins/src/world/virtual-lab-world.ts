@@ -9,9 +9,10 @@ import {
 } from '@graftlab/inventory';
 import { dryStep, graftStep, startContact } from './grafting-integration';
 import { IrradiationLedger } from './irradiation-ledger';
-import type { LabWorld, ReagentCharge, SampleSpec, WorldSample } from './lab-world';
+import type { InstrumentCell, LabWorld, ReagentCharge, SampleSpec, WorldSample } from './lab-world';
 import { loadPhysicalSample, type PhysicalSample } from './physical-sample';
 import { addLiquid, drain, emptyVessel, relaxO2, type Vessel } from './reactor-vessel';
+import { PLACEHOLDER_TRUTH, type SampleTruth } from './sample-truth';
 import { advanceBath, idleBath, type Bath } from './thermal-bath';
 import { MS_PER_H, WORLD_CONSTANTS } from './world.constants';
 
@@ -27,6 +28,7 @@ export { WORLD_CONSTANTS } from './world.constants';
 export class VirtualLabWorld implements LabWorld {
   readonly clock: LabClock;
   readonly rng: Rng;
+  truth: SampleTruth;
   private readonly seed: number;
   private readonly noise: NoiseModel;
   private readonly samples = new Map<string, PhysicalSample>();
@@ -48,9 +50,12 @@ export class VirtualLabWorld implements LabWorld {
       noise?: NoiseModel;
       /** Lot radical-yield factor and dose scatter of each exposure (default true). */
       lotNoise?: boolean;
+      /** Property physics for the characterisation twins (default PLACEHOLDER_TRUTH). */
+      truth?: SampleTruth;
     },
   ) {
     this.clock = options.clock;
+    this.truth = options.truth ?? PLACEHOLDER_TRUTH;
     this.seed = options.seed;
     this.noise = options.noise ?? DEFAULT_NOISE;
     this.rng = createRng(options.seed);
@@ -131,6 +136,19 @@ export class VirtualLabWorld implements LabWorld {
       if (l?.kind === 'balance' && l.device === balanceDeviceId) grams += s.totalMassG();
     }
     return grams;
+  }
+
+  // ---- characterisation instruments ----
+
+  instrumentCell(deviceId: string): InstrumentCell | undefined {
+    this.advance();
+    const l = this.inventory.locations.find((x) => x.device === deviceId && x.kind === 'measurement');
+    if (!l) return undefined;
+    return {
+      location: l.id,
+      samples: [...this.samples.values()].filter((s) => s.location === l.id),
+      temperatureC: l.temperatureC ?? WORLD_CONSTANTS.ambientC,
+    };
   }
 
   // ---- irradiation ----

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { loadInventory } from '@graftlab/inventory';
+import type { WorldSample } from './lab-world';
+import { ManualClock } from './manual-clock';
+import { degreeOfGraftingPct, PLACEHOLDER_TRUTH } from './sample-truth';
+import { VirtualLabWorld } from './virtual-lab-world';
+
+/** A film of 50 mg with the given degree of grafting of a monomer. */
+function film(dgPct: number, graftMonomer?: string): WorldSample {
+  return {
+    id: 'f',
+    basePolymer: 'ETFE',
+    thicknessUm: 50,
+    initialMassG: 0.05,
+    location: 'rack-a',
+    doseKGy: 0,
+    graftedMassG: (0.05 * dgPct) / 100,
+    liquidMassG: 0,
+    graftMonomer,
+  };
+}
+
+describe('placeholder sample truth', () => {
+  it('gives the reference IEC checks from the degree of grafting (§1.7)', () => {
+    expect(degreeOfGraftingPct(film(30, 'St'))).toBeCloseTo(30, 9);
+    expect(PLACEHOLDER_TRUTH.iecMmolPerG(film(30, 'St'))).toBeCloseTo(1.88, 2);
+    expect(PLACEHOLDER_TRUTH.iecMmolPerG(film(30, 'styrene'))).toBeCloseTo(1.88, 2);
+    expect(PLACEHOLDER_TRUTH.iecMmolPerG(film(100, 'VBC'))).toBeCloseTo(2.74, 2);
+  });
+
+  it('gives nothing to titrate for an ungrafted film or a graft without exchange groups', () => {
+    expect(PLACEHOLDER_TRUTH.iecMmolPerG(film(0))).toBe(0);
+    expect(PLACEHOLDER_TRUTH.iecMmolPerG(film(120, 'GMA'))).toBe(0);
+  });
+
+  it('puts conductivity where the reference puts it, rising with temperature', () => {
+    const aem = PLACEHOLDER_TRUTH.conductivitySPerCm(film(100, 'VBC'), 25);
+    expect(aem * 1000).toBeGreaterThan(40);
+    expect(aem * 1000).toBeLessThan(55);
+    const pem = PLACEHOLDER_TRUTH.conductivitySPerCm(film(30, 'St'), 25);
+    expect(pem * 1000).toBeGreaterThan(15);
+    expect(pem * 1000).toBeLessThan(35);
+    expect(PLACEHOLDER_TRUTH.conductivitySPerCm(film(100, 'VBC'), 80)).toBeGreaterThan(aem * 2);
+    expect(PLACEHOLDER_TRUTH.conductivitySPerCm(film(0), 25)).toBeLessThan(1e-7);
+  });
+});
+
+describe('an instrument cell in the world', () => {
+  it('holds the samples at the location bound to the device, at its temperature', () => {
+    const inventory = structuredClone(loadInventory(join(__dirname, '../../../../devices/virtual-lab.json')));
+    inventory.locations.push({
+      id: 'balance-1/cell',
+      kind: 'measurement',
+      device: 'balance-1',
+      temperatureC: 30,
+      capacity: 1,
+    });
+    const world = new VirtualLabWorld(inventory, { clock: new ManualClock(), seed: 1 });
+    expect(world.instrumentCell('balance-1')).toEqual({
+      location: 'balance-1/cell',
+      samples: [],
+      temperatureC: 30,
+    });
+    world.loadSample({
+      id: 'a',
+      basePolymer: 'ETFE',
+      thicknessUm: 50,
+      nominalMassG: 0.05,
+      location: 'balance-1/cell',
+    });
+    expect(world.instrumentCell('balance-1')?.samples.map((s) => s.id)).toEqual(['a']);
+    expect(world.instrumentCell('shutter-1')).toBeUndefined();
+    expect(world.truth).toBe(PLACEHOLDER_TRUTH);
+  });
+});
