@@ -16,6 +16,7 @@ export function createDevice(device: InventoryDevice, ctx: DriverContext): AnyDe
     case 'sc10':
     case 'julabo':
     case 'alicat':
+    case 'titrino':
       return createSerialDriver(device, ctx);
     case 'irradiator-mqtt':
       return new IrradiatorMqtt(device, ctx);

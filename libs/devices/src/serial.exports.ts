@@ -30,4 +30,6 @@ export { MtSicsBalance } from './drivers/mt-sics/mt-sics.driver';
 export { Sc10Shutter } from './drivers/sc10/sc10.driver';
 export { JulaboCirculator, JULABO_OUT_GAP_MS } from './drivers/julabo/julabo.driver';
 export { AlicatFlowController } from './drivers/alicat/alicat.driver';
+export { TitrinoTitrator } from './drivers/titrino/titrino.driver';
+export { TITRATION_FAILURES, TITRINO_MESSAGES } from './drivers/titrino/titrino.codec';
 export { createSerialDriver, SERIAL_DRIVERS, type SerialDriverName } from './drivers/create-serial-driver';

@@ -5,6 +5,7 @@ import type {
   GasController,
   Shutter,
   TemperatureController,
+  Titrator,
 } from '../capabilities/capabilities';
 import type { DriverContext } from '../driver-context';
 import { AlicatFlowController } from './alicat/alicat.driver';
@@ -13,15 +14,24 @@ import { JulaboCirculator } from './julabo/julabo.driver';
 import { MtSicsBalance } from './mt-sics/mt-sics.driver';
 import { Ne1000Pump } from './ne1000/ne1000.driver';
 import { Sc10Shutter } from './sc10/sc10.driver';
+import { TitrinoTitrator } from './titrino/titrino.driver';
 
-export const SERIAL_DRIVERS = ['ne1000', 'cavro-xcalibur', 'mt-sics', 'sc10', 'julabo', 'alicat'] as const;
+export const SERIAL_DRIVERS = [
+  'ne1000',
+  'cavro-xcalibur',
+  'mt-sics',
+  'sc10',
+  'julabo',
+  'alicat',
+  'titrino',
+] as const;
 export type SerialDriverName = (typeof SERIAL_DRIVERS)[number];
 
 /** The driver for a serial inventory device (the device registry owns the full driver table). */
 export function createSerialDriver(
   device: InventoryDevice,
   ctx: DriverContext,
-): Dispenser | Balance | Shutter | TemperatureController | GasController {
+): Dispenser | Balance | Shutter | TemperatureController | GasController | Titrator {
   switch (device.driver) {
     case 'ne1000':
       return new Ne1000Pump(device, ctx);
@@ -35,6 +45,8 @@ export function createSerialDriver(
       return new JulaboCirculator(device, ctx);
     case 'alicat':
       return new AlicatFlowController(device, ctx);
+    case 'titrino':
+      return new TitrinoTitrator(device, ctx);
     case 'irradiator-mqtt':
     case 'o2-sensor-mqtt':
     case 'robot-mqtt':

@@ -6,6 +6,7 @@ import { JulaboTwin } from './julabo.twin';
 import { MtSicsTwin } from './mt-sics.twin';
 import { Ne1000Twin } from './ne1000.twin';
 import { Sc10Twin } from './sc10.twin';
+import { TitrinoTwin } from './titrino.twin';
 import type { SerialTwin } from './serial-twin.base';
 
 /** The twin for a serial inventory device; throws for MQTT drivers (their twins live on the broker). */
@@ -23,6 +24,8 @@ export function createSerialTwin(device: InventoryDevice, world: LabWorld): Seri
       return new JulaboTwin(device, world);
     case 'alicat':
       return new AlicatTwin(device, world);
+    case 'titrino':
+      return new TitrinoTwin(device, world);
     case 'irradiator-mqtt':
     case 'o2-sensor-mqtt':
     case 'robot-mqtt':
