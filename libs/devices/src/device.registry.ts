@@ -17,6 +17,7 @@ export function createDevice(device: InventoryDevice, ctx: DriverContext): AnyDe
     case 'julabo':
     case 'alicat':
     case 'titrino':
+    case 'e4990a':
       return createSerialDriver(device, ctx);
     case 'irradiator-mqtt':
       return new IrradiatorMqtt(device, ctx);

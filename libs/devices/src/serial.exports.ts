@@ -32,6 +32,7 @@ export { JulaboCirculator, JULABO_OUT_GAP_MS } from './drivers/julabo/julabo.dri
 export { AlicatFlowController } from './drivers/alicat/alicat.driver';
 export { TitrinoTitrator } from './drivers/titrino/titrino.driver';
 export { TITRATION_FAILURES, TITRINO_MESSAGES } from './drivers/titrino/titrino.codec';
+export { E4990aImpedanceAnalyser, DEFAULT_SWEEP } from './drivers/e4990a/e4990a.driver';
 export {
   conductivityFromResistance,
   highFrequencyIntercept,

@@ -3,6 +3,7 @@ import type { VirtualLabWorld } from '@graftlab/twins';
 import type { DriverContext } from '../driver-context';
 import { AlicatFlowController } from '../drivers/alicat/alicat.driver';
 import { CavroPump } from '../drivers/cavro/cavro.driver';
+import { E4990aImpedanceAnalyser } from '../drivers/e4990a/e4990a.driver';
 import { JulaboCirculator } from '../drivers/julabo/julabo.driver';
 import { MtSicsBalance } from '../drivers/mt-sics/mt-sics.driver';
 import { Ne1000Pump } from '../drivers/ne1000/ne1000.driver';
@@ -132,6 +133,31 @@ export const GOLDEN_SCENARIOS: readonly GoldenScenario[] = [
         await t.titrateIec(command);
         await t.counters();
         await t.safeState();
+      }),
+  },
+  {
+    driver: 'e4990a',
+    deviceId: 'impedance-1',
+    description:
+      'connect (*IDN?), conductivity of a 50 µm film in the in-plane cell (41-point sweep), safe state',
+    world: (w) => {
+      w.truth = { iecMmolPerG: () => 0, conductivitySPerCm: () => 0.05 };
+      w.loadSample({
+        id: 'g',
+        basePolymer: 'ETFE',
+        thicknessUm: 50,
+        nominalMassG: 0.05,
+        location: 'impedance-1/cell',
+      });
+    },
+    run: (device, ctx) =>
+      session(new E4990aImpedanceAnalyser(device, ctx), async (a) => {
+        await a.measureConductivity({
+          commandId: 'cmd-g5',
+          geometry: { mode: 'in-plane', probeSpacingCm: 0.425, widthCm: 1, thicknessUm: 50 },
+          temperatureC: 25,
+        });
+        await a.safeState();
       }),
   },
 ];

@@ -10,3 +10,4 @@ export { Sc10Twin } from './sc10.twin';
 export { JulaboTwin } from './julabo.twin';
 export { AlicatTwin } from './alicat.twin';
 export { TitrinoTwin, TITRINO_METHODS } from './titrino.twin';
+export { E4990aTwin } from '../scpi/e4990a.twin';

@@ -195,6 +195,46 @@ describe('serial twins on the wire (raw bytes)', () => {
     }
   });
 
+  it('E4990A (SCPI over TCP): queries answer, settings fill the error queue, a bus-triggered sweep', async () => {
+    const clock = new ManualClock();
+    const t = await rawTwin('impedance-1', {}, clock);
+    const set = (cmd: string) => t.ask(`${cmd}\n`, 30); // settings are never answered
+    const err = () => t.ask(':SYST:ERR?\n');
+    try {
+      expect(await t.ask('*IDN?\n')).toBe('Keysight Technologies,E4990A,MY54300211,A.02.14\n');
+      expect(await err()).toBe('+0,"No error"\n');
+      expect(await set(':SENS1:FREQ:STAR 5')).toBe('');
+      expect(await set(':FOO:BAR 1')).toBe('');
+      expect(await set(':SENS2:FREQ:STAR 100')).toBe(''); // one channel only
+      expect(await err()).toBe('-222,"Data out of range"\n');
+      expect(await err()).toBe('-113,"Undefined header"\n');
+      expect(await err()).toBe('-113,"Undefined header"\n');
+      expect(await err()).toBe('+0,"No error"\n');
+      await set(':sense1:frequency:start 1E2'); // long form, any case
+      await set(':SENS1:FREQ:STOP 1.000000E+06');
+      await set(':SENS1:SWE:POIN 3');
+      await set(':SENS1:SWE:TYPE LOG');
+      expect(await t.ask(':SENS:FREQ:STAR?\n')).toBe('+1.000000000E+02\n');
+      expect(await t.ask(':SENS1:FREQ:DATA?\n')).toBe('+1.000000000E+02,+1.000000000E+04,+1.000000000E+06\n');
+      await set(':TRIG:SING');
+      expect(await err()).toBe('-211,"Trigger ignored"\n'); // the trigger source is still INT
+      await set(':TRIG:SOUR BUS');
+      await set(':TRIG:SING');
+      expect(await t.ask(':STAT:OPER:COND?\n')).toBe('16\n');
+      clock.advance(1000);
+      expect(await t.ask(':STAT:OPER:COND?\n')).toBe('0\n');
+      expect(await t.ask('*OPC?\n')).toBe('1\n');
+      // An empty cell is the open fixture: about −j/(ωC) with 0.5 pF, nothing resistive.
+      const z = (await t.ask(':CALC1:DATA:RDAT?\n')).trim().split(',').map(Number);
+      expect(z).toHaveLength(6);
+      expect(z[5] / (-1 / (2 * Math.PI * 1e6 * 0.5e-12))).toBeCloseTo(1, 2);
+      expect(Math.abs(z[4] / z[5])).toBeLessThan(0.01);
+      expect(t.twin.isSafe()).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('pty: parses the two /dev/pts paths from socat', async () => {
     const device = { ...deviceById(inventory, 'mfc-1')! };
     const world = new VirtualLabWorld(inventory, { clock: new ScaledClock(100), seed: 1, lotNoise: false });
