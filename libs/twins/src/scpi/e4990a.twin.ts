@@ -51,6 +51,8 @@ interface Spectrum {
  * through-plane: electrodeAreaCm2), and the spectrum is Z = R + R_ct/(1 + jωR_ct·C) + 1/(jωC_dl) in parallel
  * with the open fixture (stray capacitance), so an empty cell or a lost contact reads as a pure capacitance.
  * A sweep titled with a commandId it has measured before answers with that spectrum again.
+ * Faults: device-error queues its code (default -222) instead of applying the next setting or trigger;
+ * open-circuit shows the open fixture while active.
  */
 export class E4990aTwin extends SerialTwinBase {
   private readonly rng: Rng;

@@ -62,6 +62,10 @@ interface Determination {
  * assumptions, documented with the driver. The titration is modelled lazily on the lab clock: exchange, then
  * dosing at a mean rate past the endpoint (or to the stop volume when there is none). The equivalence volume
  * comes from what lies in the cell: n = IEC·m (world truth, ±0.05 mmol/g scatter), V = n/c.
+ * Inventory: reagent is the installed titrant (default NaOH), limits.titrantMolPerL its concentration (0.01)
+ * and limits.bottleMl the titrant bottle (1000): once it is dosed empty a determination ends with 010-130.
+ * Faults: device-error is taken by the next start and ends that determination halfway with its code (default
+ * 010-141, electrode error; "NV" makes it find no endpoint).
  */
 export class TitrinoTwin extends SerialTwinBase {
   private readonly rng: Rng;

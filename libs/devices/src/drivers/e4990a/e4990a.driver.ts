@@ -69,7 +69,8 @@ const TITLE = /^[\x20\x21\x23-\x7e]{1,64}$/;
  * Errors: no answer is 'timeout'; an unparseable line 'protocol'; an error-queue entry DeviceError 'device'
  * with the SCPI number as code (e.g. "-222"); a spectrum without a resistive intercept 'device' code
  * "open-circuit". Measuring moves nothing, so a repeated commandId simply measures (the twin, keyed on the
- * title, answers a repeat with the same spectrum).
+ * title, answers a repeat with the same spectrum). Inventory: limits.openCircuitOhm (default 1e8 Ω) and
+ * limits.maxSweepS (120 lab s, the wait for one sweep).
  */
 export class E4990aImpedanceAnalyser extends SerialDriver implements ImpedanceAnalyser {
   readonly role = 'impedance-analyser' as const;

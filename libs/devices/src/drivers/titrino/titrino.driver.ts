@@ -77,6 +77,7 @@ const R1_TOLERANCE = 0.005;
  *
  * Idempotence: the commandId is the sample id. Before starting, $R asks whether the titrator already holds a
  * determination with it (a repeat after a crash): if so nothing is started and its outcome is read.
+ * Inventory: limits.maxTitrationMin (default 90, lab minutes) bounds the wait for the end of a titration.
  */
 export class TitrinoTitrator extends SerialDriver implements Titrator {
   readonly role = 'titrator' as const;
