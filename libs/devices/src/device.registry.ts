@@ -16,6 +16,8 @@ export function createDevice(device: InventoryDevice, ctx: DriverContext): AnyDe
     case 'sc10':
     case 'julabo':
     case 'alicat':
+    case 'titrino':
+    case 'e4990a':
       return createSerialDriver(device, ctx);
     case 'irradiator-mqtt':
       return new IrradiatorMqtt(device, ctx);

@@ -19,7 +19,7 @@ export { crc16Xmodem } from './framing/crc16-xmodem';
 export { NewEraBasicFramer } from './framing/new-era-basic.framer';
 export { NewEraSafeFramer, encodeSafePacket, decodeSafePacket } from './framing/new-era-safe.framer';
 export { CavroDtFramer } from './framing/cavro-dt.framer';
-export { DelimiterFramer, CrLfFramer, AlicatFramer } from './framing/delimiter.framer';
+export { DelimiterFramer, CrLfFramer, AlicatFramer, ScpiFramer } from './framing/delimiter.framer';
 export { Sc10Framer } from './framing/sc10.framer';
 export { createFramer, type FramerKind } from './framing/framer-for';
 
@@ -30,4 +30,12 @@ export { MtSicsBalance } from './drivers/mt-sics/mt-sics.driver';
 export { Sc10Shutter } from './drivers/sc10/sc10.driver';
 export { JulaboCirculator, JULABO_OUT_GAP_MS } from './drivers/julabo/julabo.driver';
 export { AlicatFlowController } from './drivers/alicat/alicat.driver';
+export { TitrinoTitrator } from './drivers/titrino/titrino.driver';
+export { TITRATION_FAILURES, TITRINO_MESSAGES } from './drivers/titrino/titrino.codec';
+export { E4990aImpedanceAnalyser, DEFAULT_SWEEP } from './drivers/e4990a/e4990a.driver';
+export {
+  conductivityFromResistance,
+  highFrequencyIntercept,
+  type InterceptFit,
+} from './drivers/impedance.fit';
 export { createSerialDriver, SERIAL_DRIVERS, type SerialDriverName } from './drivers/create-serial-driver';

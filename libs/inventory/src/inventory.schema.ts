@@ -16,6 +16,8 @@ export const DRIVERS = [
   'irradiator-mqtt', // γ-irradiator / facility controller over MQTT 5
   'o2-sensor-mqtt', // O₂ sensor over MQTT
   'robot-mqtt', // sample-handling robot over MQTT 5
+  'titrino', // Metrohm Titrino plus-style autotitrator, RS-232 remote control
+  'e4990a', // Keysight E4990A-style impedance analyser, SCPI over a raw TCP socket
 ] as const;
 export type DriverName = (typeof DRIVERS)[number];
 

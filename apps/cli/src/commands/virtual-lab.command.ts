@@ -20,6 +20,7 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'stuck-shutter',
   'never-settle',
   'stall',
+  'open-circuit',
   'drop-connection',
   'unplug',
   'slow',

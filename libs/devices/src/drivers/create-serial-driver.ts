@@ -3,25 +3,41 @@ import type {
   Balance,
   Dispenser,
   GasController,
+  ImpedanceAnalyser,
   Shutter,
   TemperatureController,
+  Titrator,
 } from '../capabilities/capabilities';
 import type { DriverContext } from '../driver-context';
 import { AlicatFlowController } from './alicat/alicat.driver';
 import { CavroPump } from './cavro/cavro.driver';
+import { E4990aImpedanceAnalyser } from './e4990a/e4990a.driver';
 import { JulaboCirculator } from './julabo/julabo.driver';
 import { MtSicsBalance } from './mt-sics/mt-sics.driver';
 import { Ne1000Pump } from './ne1000/ne1000.driver';
 import { Sc10Shutter } from './sc10/sc10.driver';
+import { TitrinoTitrator } from './titrino/titrino.driver';
 
-export const SERIAL_DRIVERS = ['ne1000', 'cavro-xcalibur', 'mt-sics', 'sc10', 'julabo', 'alicat'] as const;
+export const SERIAL_DRIVERS = [
+  'ne1000',
+  'cavro-xcalibur',
+  'mt-sics',
+  'sc10',
+  'julabo',
+  'alicat',
+  'titrino',
+  'e4990a',
+] as const;
 export type SerialDriverName = (typeof SERIAL_DRIVERS)[number];
 
-/** The driver for a serial inventory device (the device registry owns the full driver table). */
+/**
+ * The driver for a byte-stream inventory device: a serial line, a serial device server, or an instrument's own
+ * raw TCP socket (SCPI). The device registry owns the full driver table.
+ */
 export function createSerialDriver(
   device: InventoryDevice,
   ctx: DriverContext,
-): Dispenser | Balance | Shutter | TemperatureController | GasController {
+): Dispenser | Balance | Shutter | TemperatureController | GasController | Titrator | ImpedanceAnalyser {
   switch (device.driver) {
     case 'ne1000':
       return new Ne1000Pump(device, ctx);
@@ -35,6 +51,10 @@ export function createSerialDriver(
       return new JulaboCirculator(device, ctx);
     case 'alicat':
       return new AlicatFlowController(device, ctx);
+    case 'titrino':
+      return new TitrinoTitrator(device, ctx);
+    case 'e4990a':
+      return new E4990aImpedanceAnalyser(device, ctx);
     case 'irradiator-mqtt':
     case 'o2-sensor-mqtt':
     case 'robot-mqtt':

@@ -11,7 +11,8 @@ import type { LineEvent, LineTransaction, SerialLine, WaitOptions } from '../tra
 export const POLL_MS = 20;
 
 /**
- * What the six serial drivers share: the line (shared per transport URL), events, timeouts, polling.
+ * What the byte-stream drivers (serial lines, device servers, raw TCP instruments) share: the line (shared per
+ * transport URL), events, timeouts, polling.
  * Subclasses implement the protocol; nothing here knows a command.
  */
 export abstract class SerialDriver {
@@ -117,7 +118,7 @@ export abstract class SerialDriver {
   }
 
   /**
-   * Polls check() every POLL_MS real ms until it returns a value, or DeviceError 'timeout' after totalMs real ms.
+   * Polls check() every periodMs real ms until it returns a value, or DeviceError 'timeout' after totalMs real ms.
    * Each poll is its own transaction, so other devices on the line get their turn. A connection loss during the
    * wait fails it with 'disconnected' even if the line comes back (the device may have been power-cycled).
    */
@@ -126,6 +127,7 @@ export abstract class SerialDriver {
     totalMs: number,
     options: CommandOptions | undefined,
     check: () => Promise<T | undefined>,
+    periodMs = POLL_MS,
   ): Promise<T> {
     const deadline = performance.now() + totalMs;
     const epoch = this.disconnects;
@@ -139,7 +141,7 @@ export abstract class SerialDriver {
       if (performance.now() >= deadline) {
         throw new DeviceError('timeout', this.id, `${what} not reached within ${Math.round(totalMs)} ms`);
       }
-      await sleepReal(POLL_MS, options?.signal);
+      await sleepReal(periodMs, options?.signal);
     }
   }
 

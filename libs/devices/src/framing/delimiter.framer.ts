@@ -8,8 +8,9 @@ export class DelimiterFramer extends FrameParser {
     delimiter: string,
     /** Bytes stripped from every frame (Alicat pads with NUL; a lone LF from CR LF devices). */
     private readonly strip: RegExp | undefined = undefined,
+    maxFrameBytes?: number,
   ) {
-    super();
+    super(maxFrameBytes);
     this.delimiter = Buffer.from(delimiter, 'latin1');
   }
 
@@ -26,6 +27,13 @@ export class DelimiterFramer extends FrameParser {
 export class CrLfFramer extends DelimiterFramer {
   constructor() {
     super('\r\n');
+  }
+}
+
+/** SCPI over a raw socket: one response message per LF; a CR before it is tolerated. 1601-point arrays fit. */
+export class ScpiFramer extends DelimiterFramer {
+  constructor() {
+    super('\n', /\r/g, 1 << 20);
   }
 }
 

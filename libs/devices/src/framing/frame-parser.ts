@@ -10,7 +10,10 @@ export const MAX_FRAME_BYTES = 4096;
 export abstract class FrameParser extends Transform {
   protected buffer: Buffer = Buffer.alloc(0);
 
-  constructor() {
+  constructor(
+    /** Longest frame this protocol sends (SCPI data arrays run to tens of kB). */
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
+  ) {
     super({ readableObjectMode: true });
   }
 
@@ -25,7 +28,7 @@ export abstract class FrameParser extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.buffer = Buffer.concat([this.buffer, chunk]);
     for (let frame = this.extract(); frame !== undefined; frame = this.extract()) this.push(frame);
-    if (this.buffer.length > MAX_FRAME_BYTES) this.buffer = Buffer.alloc(0);
+    if (this.buffer.length > this.maxFrameBytes) this.buffer = Buffer.alloc(0);
     callback();
   }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CavroDtFramer } from './cavro-dt.framer';
 import { crc16Xmodem } from './crc16-xmodem';
-import { AlicatFramer, CrLfFramer } from './delimiter.framer';
+import { AlicatFramer, CrLfFramer, ScpiFramer } from './delimiter.framer';
 import type { FrameParser } from './frame-parser';
 import { NewEraBasicFramer } from './new-era-basic.framer';
 import { decodeSafePacket, encodeSafePacket, NewEraSafeFramer } from './new-era-safe.framer';
@@ -60,6 +60,18 @@ const CASES: Case[] = [
     make: () => new AlicatFramer(),
     wire: bin('A +014.70 +025.00 +00.000 +00.000 +00.000 N2\r\0A ?\r'),
     frames: ['A +014.70 +025.00 +00.000 +00.000 +00.000 N2', 'A ?'],
+  },
+  {
+    name: 'SCPI (LF, CR tolerated)',
+    make: () => new ScpiFramer(),
+    wire: bin(
+      'Keysight Technologies,E4990A,MY54300211,A.02.14\n+0,"No error"\r\n+1.000000000E+06,+1.000000000E+02\n',
+    ),
+    frames: [
+      'Keysight Technologies,E4990A,MY54300211,A.02.14',
+      '+0,"No error"',
+      '+1.000000000E+06,+1.000000000E+02',
+    ],
   },
   {
     name: 'SC10 (until "> ", echo dropped)',
@@ -142,6 +154,12 @@ describe('framers and noise', () => {
 
   it('a flood without a frame end does not grow the buffer without bound', () => {
     expect(feed(() => new CrLfFramer(), [Buffer.alloc(10_000, 0x41), bin('Z A\r\n')])).toEqual(['Z A']);
+  });
+
+  it('SCPI frames a 1601-point data array (about 54 kB) whole', () => {
+    const array = Array.from({ length: 3202 }, (_, i) => `+${i}.000000000E+00`).join(',');
+    expect(array.length).toBeGreaterThan(50_000);
+    expect(feed(() => new ScpiFramer(), [bin(`${array}\n`)])).toEqual([array]);
   });
 });
 

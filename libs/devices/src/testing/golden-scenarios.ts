@@ -1,11 +1,14 @@
 import type { InventoryDevice } from '@graftlab/inventory';
+import type { VirtualLabWorld } from '@graftlab/twins';
 import type { DriverContext } from '../driver-context';
 import { AlicatFlowController } from '../drivers/alicat/alicat.driver';
 import { CavroPump } from '../drivers/cavro/cavro.driver';
+import { E4990aImpedanceAnalyser } from '../drivers/e4990a/e4990a.driver';
 import { JulaboCirculator } from '../drivers/julabo/julabo.driver';
 import { MtSicsBalance } from '../drivers/mt-sics/mt-sics.driver';
 import { Ne1000Pump } from '../drivers/ne1000/ne1000.driver';
 import { Sc10Shutter } from '../drivers/sc10/sc10.driver';
+import { TitrinoTitrator } from '../drivers/titrino/titrino.driver';
 
 /** One deterministic driver session per serial driver: what the golden traces record and replay. */
 export interface GoldenScenario {
@@ -14,6 +17,9 @@ export interface GoldenScenario {
   readonly description: string;
   /** Inventory overrides (e.g. the Cavro address switch 0, as in the reference examples). */
   readonly patch?: Partial<InventoryDevice>;
+  /** Recording only: the twin's clock speed (default 100) and what the world holds (e.g. a film in a cell). */
+  readonly speed?: number;
+  readonly world?: (w: VirtualLabWorld) => void;
   run(device: InventoryDevice, ctx: DriverContext): Promise<void>;
 }
 
@@ -96,6 +102,62 @@ export const GOLDEN_SCENARIOS: readonly GoldenScenario[] = [
         await m.setFlow(10);
         await m.readFlow();
         await m.safeState();
+      }),
+  },
+  {
+    driver: 'titrino',
+    deviceId: 'titrator-1',
+    description:
+      'connect (PROG), IEC titration of a 50 mg film (IEC-NAOH, 0.01 M NaOH), counters, safe state',
+    speed: 20_000,
+    world: (w) => {
+      w.truth = { iecMmolPerG: () => 1.9, conductivitySPerCm: () => 0 };
+      w.loadSample({
+        id: 'g',
+        basePolymer: 'ETFE',
+        thicknessUm: 50,
+        nominalMassG: 0.05,
+        location: 'titrator-1/cell',
+      });
+    },
+    run: (device, ctx) =>
+      session(new TitrinoTitrator(device, ctx), async (t) => {
+        // The recorded film weighs 0.04972 g (seed 7).
+        const command = {
+          commandId: 'cmd-g4',
+          methodId: 'IEC-NAOH',
+          sampleMassG: 0.04972,
+          titrant: 'NaOH',
+          titrantMolPerL: 0.01,
+        };
+        await t.titrateIec(command);
+        await t.counters();
+        await t.safeState();
+      }),
+  },
+  {
+    driver: 'e4990a',
+    deviceId: 'impedance-1',
+    description:
+      'connect (*IDN?), conductivity of a 50 µm film in the in-plane cell (41-point sweep), safe state',
+    world: (w) => {
+      w.truth = { iecMmolPerG: () => 0, conductivitySPerCm: () => 0.05 };
+      w.loadSample({
+        id: 'g',
+        basePolymer: 'ETFE',
+        thicknessUm: 50,
+        nominalMassG: 0.05,
+        location: 'impedance-1/cell',
+      });
+    },
+    run: (device, ctx) =>
+      session(new E4990aImpedanceAnalyser(device, ctx), async (a) => {
+        await a.measureConductivity({
+          commandId: 'cmd-g5',
+          geometry: { mode: 'in-plane', probeSpacingCm: 0.425, widthCm: 1, thicknessUm: 50 },
+          temperatureC: 25,
+        });
+        await a.safeState();
       }),
   },
 ];

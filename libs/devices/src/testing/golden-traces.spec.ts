@@ -13,7 +13,11 @@ const RECORD = process.env.GRAFTLAB_RECORD_TRACES === '1';
 describe.each(GOLDEN_SCENARIOS)('golden trace $driver', (scenario) => {
   if (RECORD) {
     it('records the exchange with the twin', async () => {
-      const h = await startTwin(scenario.deviceId, 'tcp', { speed: 100, patch: scenario.patch });
+      const h = await startTwin(scenario.deviceId, 'tcp', {
+        speed: scenario.speed ?? 100,
+        patch: scenario.patch,
+        world: scenario.world,
+      });
       try {
         await scenario.run(h.device, h.ctx);
       } finally {

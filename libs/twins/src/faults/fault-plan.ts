@@ -7,6 +7,7 @@ export type Fault =
   | { kind: 'stuck-shutter' } // shutter will not close on its own (closed? stays 0)
   | { kind: 'never-settle' } // balance stays dynamic; S answers "S I"
   | { kind: 'stall' } // pump motor stall alarm
+  | { kind: 'open-circuit' } // the impedance cell loses contact: the analyser sees an open fixture
   | { kind: 'drop-connection' } // close the socket / MQTT connection now
   | { kind: 'unplug' } // close and refuse reconnection until cleared
   | { kind: 'slow'; delayMs: number }; // answer late

@@ -1,4 +1,5 @@
 import type { InventoryDevice } from '@graftlab/inventory';
+import { E4990aTwin } from '../scpi/e4990a.twin';
 import type { LabWorld } from '../world/lab-world';
 import { AlicatTwin } from './alicat.twin';
 import { CavroTwin } from './cavro.twin';
@@ -6,9 +7,13 @@ import { JulaboTwin } from './julabo.twin';
 import { MtSicsTwin } from './mt-sics.twin';
 import { Ne1000Twin } from './ne1000.twin';
 import { Sc10Twin } from './sc10.twin';
+import { TitrinoTwin } from './titrino.twin';
 import type { SerialTwin } from './serial-twin.base';
 
-/** The twin for a serial inventory device; throws for MQTT drivers (their twins live on the broker). */
+/**
+ * The twin for a byte-stream inventory device (serial, or an instrument's own TCP socket such as SCPI);
+ * throws for MQTT drivers (their twins live on the broker).
+ */
 export function createSerialTwin(device: InventoryDevice, world: LabWorld): SerialTwin {
   switch (device.driver) {
     case 'ne1000':
@@ -23,6 +28,10 @@ export function createSerialTwin(device: InventoryDevice, world: LabWorld): Seri
       return new JulaboTwin(device, world);
     case 'alicat':
       return new AlicatTwin(device, world);
+    case 'titrino':
+      return new TitrinoTwin(device, world);
+    case 'e4990a':
+      return new E4990aTwin(device, world);
     case 'irradiator-mqtt':
     case 'o2-sensor-mqtt':
     case 'robot-mqtt':

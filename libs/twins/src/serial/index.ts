@@ -9,3 +9,5 @@ export { MtSicsTwin } from './mt-sics.twin';
 export { Sc10Twin } from './sc10.twin';
 export { JulaboTwin } from './julabo.twin';
 export { AlicatTwin } from './alicat.twin';
+export { TitrinoTwin, TITRINO_METHODS } from './titrino.twin';
+export { E4990aTwin } from '../scpi/e4990a.twin';

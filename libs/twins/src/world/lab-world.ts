@@ -20,6 +20,8 @@ export interface WorldSample {
   failedReason?: string;
   /** Monomer of the solution the film first met (what its graft is made of). */
   graftMonomer?: string;
+  /** Base film plus graft, less any fragment lost in handling, g. */
+  dryMassG(): number;
 }
 
 /** A film as the operator loads it: nominal, before the world draws its real mass and scatter. */

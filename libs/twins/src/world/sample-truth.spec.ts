@@ -17,6 +17,7 @@ function film(dgPct: number, graftMonomer?: string): WorldSample {
     graftedMassG: (0.05 * dgPct) / 100,
     liquidMassG: 0,
     graftMonomer,
+    dryMassG: () => 0.05 * (1 + dgPct / 100),
   };
 }
 
