@@ -1,0 +1,27 @@
+export {
+  DEFAULT_PROPERTY_TRANSFORMS,
+  outputTransform,
+  transformKindFor,
+  type OutputTransform,
+  type TransformKind,
+} from './property.transform';
+export { PropertyPrediction } from './property.prediction';
+export { normalCdf, normalQuantile, logNormalCdf, centralIntervalZ } from './normal.distribution';
+export type { MaternHyperparameters } from './ard-matern.kernel';
+export {
+  DescriptorGp,
+  type CalibrationMethod,
+  type CalibrationReport,
+  type DescriptorGpOptions,
+  type GpObservations,
+  type LatentPoint,
+  type Standardization,
+} from './descriptor-gp.model';
+export { defaultPriors, type HyperparameterPriors, type LogNormalPrior } from './marginal-likelihood.fit';
+export {
+  intervalCoverage,
+  coverageOfIntervals,
+  varianceScaleFromResiduals,
+  VARIANCE_SCALE_BOUNDS,
+} from './interval.calibration';
+export { MI_MODEL_CODE_VERSION, versionHash } from './model-version.hash';
