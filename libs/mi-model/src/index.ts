@@ -1,3 +1,12 @@
+export * from './record.types';
+export {
+  FeatureEncoding,
+  mixtureDescriptor,
+  type FeatureDefinition,
+  type FeatureEncodingOptions,
+  type FeatureScale,
+  type SystemIdentity,
+} from './feature.encoding';
 export {
   DEFAULT_PROPERTY_TRANSFORMS,
   outputTransform,
@@ -24,4 +33,5 @@ export {
   varianceScaleFromResiduals,
   VARIANCE_SCALE_BOUNDS,
 } from './interval.calibration';
+export { MiModel, type MiModelOptions, type PredictOptions } from './mi.model';
 export { MI_MODEL_CODE_VERSION, versionHash } from './model-version.hash';
