@@ -35,3 +35,16 @@ export {
 } from './interval.calibration';
 export { MiModel, type MiModelOptions, type PredictOptions } from './mi.model';
 export { MI_MODEL_CODE_VERSION, versionHash } from './model-version.hash';
+export { CandidateGrid, type CandidateSpace, type NumericChoice } from './candidate.space';
+export {
+  rankForTargets,
+  scoreTargets,
+  validateTargets,
+  type PropertyTarget,
+  type Ranking,
+  type RankingOptions,
+  type RankingSpec,
+  type RankedProposal,
+  type TargetPrediction,
+  type TargetScore,
+} from './target.ranking';
