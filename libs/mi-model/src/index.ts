@@ -48,3 +48,4 @@ export {
   type TargetPrediction,
   type TargetScore,
 } from './target.ranking';
+export { TransferModel, type Relatedness, type TransferOptions } from './transfer.model';
