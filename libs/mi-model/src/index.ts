@@ -49,3 +49,24 @@ export {
   type TargetScore,
 } from './target.ranking';
 export { TransferModel, type Relatedness, type TransferOptions } from './transfer.model';
+export {
+  dominates,
+  hypervolume,
+  hypervolumeImprovement,
+  paretoFront,
+  paretoFrontIndices,
+  referencePoint,
+} from './hypervolume.indicator';
+export { JointSampler, type LatentModel } from './posterior.sampler';
+export {
+  proposeParetoBatch,
+  proposeWeightedSumBatch,
+  propertyOutcome,
+  type BatchProposal,
+  type BatchRequest,
+  type BatchResult,
+  type Direction,
+  type Outcome,
+  type OutcomeConstraint,
+  type ParetoObjective,
+} from './pareto.acquisition';
