@@ -1,4 +1,5 @@
 import { ScaledClock } from './lab-clock';
+import { MAX_TIMER_MS, setLongTimeout } from './long-timeout';
 
 describe('ScaledClock', () => {
   it('advances lab time speed times faster than real time', async () => {
@@ -32,5 +33,34 @@ describe('ScaledClock', () => {
 
   it('refuses a non-positive speed', () => {
     expect(() => new ScaledClock(0)).toThrow(RangeError);
+  });
+});
+
+describe('setLongTimeout', () => {
+  it('waits longer than one timer can, in chained timers', () => {
+    jest.useFakeTimers();
+    try {
+      let fired = false;
+      setLongTimeout(() => (fired = true), 30 * 24 * 3600_000); // 30 days: over 2³¹ − 1 ms
+      jest.advanceTimersByTime(MAX_TIMER_MS);
+      expect(fired).toBe(false);
+      jest.advanceTimersByTime(30 * 24 * 3600_000 - MAX_TIMER_MS + 1);
+      expect(fired).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('can be cancelled', () => {
+    jest.useFakeTimers();
+    try {
+      let fired = false;
+      const cancel = setLongTimeout(() => (fired = true), 1000);
+      cancel();
+      jest.advanceTimersByTime(2000);
+      expect(fired).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

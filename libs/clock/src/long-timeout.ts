@@ -2,15 +2,18 @@
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Calls `fn` after `ms` real milliseconds, however long (a 30-day prompt timeout in a real-time lab is longer
- * than one timer can wait): it chains timers of at most MAX_TIMER_MS. Returns the cancel function.
+ * Calls `fn` once `ms` real milliseconds have passed on the monotonic clock, however long (a 30-day prompt
+ * timeout in a real-time lab is longer than one timer can wait): it chains timers of at most MAX_TIMER_MS, and
+ * re-arms a timer that fires early (they can, by a millisecond), so a minimum purge is never cut short.
+ * Returns the cancel function.
  */
 export function setLongTimeout(fn: () => void, ms: number): () => void {
   let timer: NodeJS.Timeout | undefined;
   const due = performance.now() + Math.max(0, ms);
   const arm = () => {
     const left = due - performance.now();
-    timer = left > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(fn, Math.max(0, left));
+    if (left <= 0) return fn();
+    timer = setTimeout(arm, Math.min(MAX_TIMER_MS, Math.ceil(left)));
   };
   arm();
   return () => clearTimeout(timer);

@@ -79,6 +79,7 @@ export {
   predictTruth,
   membraneProperties,
   recipeKinetics,
+  recipeEffect,
   type RecipeConditions,
   type MembraneProperties,
   type MembraneTruth,

@@ -5,7 +5,8 @@ import { timeline } from './safety';
 
 /** Where a step leaves the run's samples, when it puts them somewhere (the engine's moves, step by step). */
 function placeOf(step: PlannedStep): string | undefined {
-  const arg = (name: string) => (typeof step.args[name] === 'string' ? (step.args[name] as string) : undefined);
+  const arg = (name: string) =>
+    typeof step.args[name] === 'string' ? (step.args[name] as string) : undefined;
   switch (step.type) {
     case 'transfer':
       return arg('to');

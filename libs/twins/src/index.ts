@@ -1,6 +1,6 @@
 export * from './world/lab-world';
 export { VirtualLabWorld, WORLD_CONSTANTS } from './world/virtual-lab-world';
-export { PLACEHOLDER_TRUTH, degreeOfGraftingPct, type SampleTruth } from './world/sample-truth';
+export { PROPERTY_TRUTH, degreeOfGraftingPct, type SampleTruth } from './world/sample-truth';
 export { ManualClock } from './world/manual-clock';
 export * from './faults/fault-plan';
 export { ActiveFaultPlan } from './faults/active-fault-plan';

@@ -25,11 +25,7 @@ const endOf = (s: PlannedStep) => s.startOffsetS + s.estimatedDurationS;
  * counts as delivered (a sibling in a parallel block may well finish first). A drain empties its vessel only
  * when it ends before `step` starts. Live readings are nominal: the plan cannot know them.
  */
-export function plannedStateBefore(
-  plan: ExecutionPlan,
-  step: PlannedStep,
-  start: RunStart = {},
-): LabState {
+export function plannedStateBefore(plan: ExecutionPlan, step: PlannedStep, start: RunStart = {}): LabState {
   const startS = step.startOffsetS + 1e-6;
   const enclosing = (s: PlannedStep): boolean => s === step || (s.children ?? []).some(enclosing);
   const earlier = timeline(plan.steps).filter((s) => s.startOffsetS <= startS && !enclosing(s));

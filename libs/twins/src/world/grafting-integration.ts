@@ -40,7 +40,8 @@ export function startContact(
     s.failedReason = 'handling failure: film damaged in transfer';
     s.fragmentLost = s.noise.fragment;
   }
-  const params = kineticsFor(s.basePolymer, v.monomer);
+  // Every catalogue system grafts by its own physics; a substrate or monomer the catalogue lacks does not.
+  const params = kineticsFor(s.basePolymer, v.monomer, {});
   if (!params) return; // unknown polymer/monomer system: no grafting
   const o2Fraction = Math.min(1, v.o2Ppm / WORLD_CONSTANTS.airO2Ppm);
   s.grafting = {

@@ -1,54 +1,60 @@
-import { ionExchangeCapacity } from '@graftlab/grafting-model';
+import {
+  findBasePolymer,
+  findCoMonomer,
+  findMonomer,
+  membraneProperties,
+  recipeEffect,
+  resolveRecipe,
+  SHIPPED_WORLD,
+  type MembraneProperties,
+} from '@graftlab/grafting-model';
 import type { WorldSample } from './lab-world';
 
 /**
- * What a perfect characterisation of a sample would find: the twins draw their noisy readings around it.
- * Pluggable (VirtualLabWorld option `truth`, or assign `world.truth`), because the property physics is being
- * built in @graftlab/grafting-model and will replace PLACEHOLDER_TRUTH.
+ * What a perfect characterisation of a sample would find: the twins (titrator, impedance analyser) and the
+ * virtual operator draw their noisy readings around it. Pluggable (VirtualLabWorld option `truth`, or assign
+ * `world.truth`) so a test or a benchmark can put its own physics in.
  */
 export interface SampleTruth {
+  /** The functionalized membrane the film is, or undefined when it carries no known graft. */
+  properties?(sample: WorldSample): MembraneProperties | undefined;
   /**
    * Ion-exchange capacity per gram of the sample as it lies in the cell (dry basis), mmol/g. The virtual world
-   * does not model sulfonation or amination: a grafted film counts as already functionalised.
+   * does not model sulfonation or amination step by step: a grafted film counts as functionalized.
    */
   iecMmolPerG(sample: WorldSample): number;
   /** Ionic conductivity of the hydrated sample at temperatureC, S/cm. */
   conductivitySPerCm(sample: WorldSample, temperatureC: number): number;
 }
 
-/** Monomer unit before and after functionalisation, g/mol (reference §1.7 checks). */
-const FUNCTIONAL_UNITS: readonly { names: readonly string[]; monomer: number; functionalized: number }[] = [
-  // Styrene, sulfonated to styrenesulfonic acid (cation exchanger).
-  { names: ['styrene', 'st'], monomer: 104.15, functionalized: 184.2 },
-  // 4-Vinylbenzyl chloride, quaternised with trimethylamine to VB-TMA⁺Cl⁻ (anion exchanger).
-  { names: ['vbc', '4-vinylbenzyl chloride', 'cms'], monomer: 152.6, functionalized: 211.7 },
-];
-
 /** Degree of grafting the film really has (its grafted mass, film scatter included), %. */
 export function degreeOfGraftingPct(sample: WorldSample): number {
   return sample.initialMassG > 0 ? (100 * sample.graftedMassG) / sample.initialMassG : 0;
 }
 
-function placeholderIec(sample: WorldSample): number {
-  const unit = FUNCTIONAL_UNITS.find((u) => u.names.includes((sample.graftMonomer ?? '').toLowerCase()));
-  // No graft, or a graft with no ion-exchange group (e.g. GMA before ring opening): nothing to titrate.
-  if (!unit) return 0;
-  return ionExchangeCapacity(degreeOfGraftingPct(sample), unit.monomer, unit.functionalized);
-}
+/** A dry, ungrafted polymer still conducts a little (S/cm): the impedance cell reads a huge resistance, not infinity. */
+const DRY_POLYMER_S_PER_CM = 1e-8;
 
 /**
- * PLACEHOLDER conductivity, to be replaced by the property model: a percolation-like rise above an IEC of
- * 0.3 mmol/g with an Arrhenius temperature term (15 kJ/mol), scaled so that ETFE-g-VBC-TMA at DG 100 %
- * (IEC 2.74) gives about 47 mS/cm and St-SO3H at DG 30 % (IEC 1.88) about 25 mS/cm at 25 °C (reference
- * §1.7), plus a dry-polymer floor of 1e-8 S/cm.
+ * The property layer of @graftlab/grafting-model (reference §2.7) on the film's real degree of grafting, for
+ * its substrate and the monomer it grafted, in the shipped ground truth (the world's kinetics come from it too).
  */
-function placeholderConductivity(sample: WorldSample, temperatureC: number): number {
-  const excess = Math.max(0, placeholderIec(sample) - 0.3);
-  const arrhenius = Math.exp((-15e3 / 8.314) * (1 / (temperatureC + 273.15) - 1 / 298.15));
-  return 0.035 * Math.pow(excess / 2, 1.5) * arrhenius + 1e-8;
+function propertiesOf(sample: WorldSample): MembraneProperties | undefined {
+  const monomer = sample.graftMonomer;
+  if (!monomer || !findBasePolymer(sample.basePolymer)) return undefined;
+  if (!findMonomer(monomer) && !findCoMonomer(monomer)) return undefined;
+  const recipe = resolveRecipe({ basePolymer: sample.basePolymer, monomers: monomer });
+  return membraneProperties(
+    degreeOfGraftingPct(sample),
+    recipe,
+    sample.doseKGy,
+    recipeEffect(recipe, SHIPPED_WORLD),
+  );
 }
 
-export const PLACEHOLDER_TRUTH: SampleTruth = {
-  iecMmolPerG: placeholderIec,
-  conductivitySPerCm: placeholderConductivity,
+export const PROPERTY_TRUTH: SampleTruth = {
+  properties: propertiesOf,
+  iecMmolPerG: (sample) => propertiesOf(sample)?.iecMmolPerG ?? 0,
+  conductivitySPerCm: (sample, temperatureC) =>
+    (propertiesOf(sample)?.conductivityMsPerCm(temperatureC) ?? 0) / 1000 + DRY_POLYMER_S_PER_CM,
 };

@@ -118,8 +118,8 @@ describe('VirtualLabWorld', () => {
     expect(graft({ purge: false }).dg).toBeLessThan(base * 0.3);
   });
 
-  it('grafts nothing for a polymer/monomer system the model does not know', () => {
-    const { dg, sample } = graft({ basePolymer: 'ETFE', monomer: 'GMA' });
+  it('grafts nothing for a polymer/monomer system the catalogue does not know', () => {
+    const { dg, sample } = graft({ basePolymer: 'ETFE', monomer: 'unobtainium' });
     expect(Math.abs(dg)).toBeLessThan(0.5);
     expect(sample.graftedMassG).toBe(0);
   });

@@ -12,7 +12,7 @@ import { IrradiationLedger } from './irradiation-ledger';
 import type { InstrumentCell, LabWorld, ReagentCharge, SampleSpec, WorldSample } from './lab-world';
 import { loadPhysicalSample, type PhysicalSample } from './physical-sample';
 import { addLiquid, drain, emptyVessel, relaxO2, type Vessel } from './reactor-vessel';
-import { PLACEHOLDER_TRUTH, type SampleTruth } from './sample-truth';
+import { PROPERTY_TRUTH, type SampleTruth } from './sample-truth';
 import { advanceBath, idleBath, type Bath } from './thermal-bath';
 import { MS_PER_H, WORLD_CONSTANTS } from './world.constants';
 
@@ -50,12 +50,12 @@ export class VirtualLabWorld implements LabWorld {
       noise?: NoiseModel;
       /** Lot radical-yield factor and dose scatter of each exposure (default true). */
       lotNoise?: boolean;
-      /** Property physics for the characterisation twins (default PLACEHOLDER_TRUTH). */
+      /** Property physics for the characterisation twins (default PROPERTY_TRUTH). */
       truth?: SampleTruth;
     },
   ) {
     this.clock = options.clock;
-    this.truth = options.truth ?? PLACEHOLDER_TRUTH;
+    this.truth = options.truth ?? PROPERTY_TRUTH;
     this.seed = options.seed;
     this.noise = options.noise ?? DEFAULT_NOISE;
     this.rng = createRng(options.seed);
