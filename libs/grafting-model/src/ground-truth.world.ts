@@ -2,7 +2,7 @@ import { combineKinetics } from './co-grafting.kinetics';
 import { derivedKinetics } from './kinetics.derivation';
 import type { KineticParams } from './kinetics.types';
 import { findBasePolymer, findCoMonomer, findMonomer, pairKey } from './materials.lookup';
-import type { BasePolymer, Monomer } from './materials.types';
+import type { BasePolymer, GraftingMedium, Monomer } from './materials.types';
 import { createRng } from './random';
 import { ANCHORED_SYSTEMS } from './systems';
 
@@ -32,7 +32,8 @@ export interface GroundTruthWorld {
   /** Lognormal σ of the rate and half-life effects (half of it for the others); 0 when shipped. */
   readonly sigma: number;
   /** Parameters for a polymer and a monomer or co-monomer (ids or aliases), or undefined outside the catalogue. */
-  kinetics(basePolymer: string, monomer: string): KineticParams | undefined;
+  /** `medium`: what it is grafted from, when not the monomer's usual medium. */
+  kinetics(basePolymer: string, monomer: string, medium?: GraftingMedium): KineticParams | undefined;
   /** The hidden effect of a single-monomer pair (catalogue ids or aliases). */
   effect(basePolymer: string, monomer: string): SystemEffect;
 }
@@ -43,8 +44,9 @@ export interface GroundTruthOptions {
 }
 
 /** What a pair's descriptors say before any hidden effect: the fitted system where one exists. */
-function baseKinetics(p: BasePolymer, m: Monomer): KineticParams {
-  return ANCHORED_SYSTEMS.get(pairKey(p.id, m.id)) ?? derivedKinetics(p, m);
+function baseKinetics(p: BasePolymer, m: Monomer, medium?: GraftingMedium): KineticParams {
+  const usual = medium === undefined || medium === m.standardMedium;
+  return (usual ? ANCHORED_SYSTEMS.get(pairKey(p.id, m.id)) : undefined) ?? derivedKinetics(p, m, medium);
 }
 
 /**
@@ -73,8 +75,8 @@ export function groundTruth(seed?: number, options: GroundTruthOptions = {}): Gr
     }
     return e;
   };
-  const pairKinetics = (p: BasePolymer, m: Monomer): KineticParams => {
-    const base = baseKinetics(p, m);
+  const pairKinetics = (p: BasePolymer, m: Monomer, medium?: GraftingMedium): KineticParams => {
+    const base = baseKinetics(p, m, medium);
     if (seed === undefined) return base;
     const e = effectOf(p, m);
     return { ...base, k: base.k * e.rate, tauRefH: base.tauRefH * e.siteLifetime };
@@ -82,17 +84,17 @@ export function groundTruth(seed?: number, options: GroundTruthOptions = {}): Gr
   return {
     seed,
     sigma,
-    kinetics(basePolymer, monomer) {
+    kinetics(basePolymer, monomer, medium) {
       const p = findBasePolymer(basePolymer);
       if (!p) return undefined;
       const m = findMonomer(monomer);
-      if (m) return pairKinetics(p, m);
+      if (m) return pairKinetics(p, m, medium);
       const co = findCoMonomer(monomer);
       if (!co) return undefined;
       const shares = co.components.map((c) => {
         const cm = findMonomer(c.monomer);
         if (!cm) throw new Error(`co-monomer ${co.id}: unknown monomer "${c.monomer}"`);
-        return { params: pairKinetics(p, cm), fraction: c.fraction };
+        return { params: pairKinetics(p, cm, medium), fraction: c.fraction };
       });
       return combineKinetics(shares);
     },

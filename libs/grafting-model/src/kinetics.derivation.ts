@@ -127,10 +127,16 @@ function required<T>(value: T | undefined, what: string): T {
  * Ground-truth kinetic parameters of any catalogue pair from descriptors: the medium's template, with the rate
  * scaled by exp(Σ rate terms − Σ template terms) and the site lifetime by (τ_c/τ_c,template)^¼ (radicals that
  * survive storage also survive longer in the bath) [A]. Radical storage, saturation dose, thickness exponent and
- * rupture DG come from the polymer; α from the monomer. The templates themselves come out unchanged.
+ * rupture DG come from the polymer; α from the monomer. The templates themselves come out unchanged. A monomer
+ * grafted from another medium than its usual one (VBC from an aqueous emulsion rather than toluene) takes that
+ * medium's template: emulsion grafting reaches high DG at a few wt%, a solution needs tens of wt% [S qual.].
  */
-export function derivedKinetics(p: BasePolymer, m: Monomer): KineticParams {
-  const template = KINETIC_TEMPLATES[templateKind(m.standardMedium)];
+export function derivedKinetics(
+  p: BasePolymer,
+  m: Monomer,
+  medium: GraftingMedium = m.standardMedium,
+): KineticParams {
+  const template = KINETIC_TEMPLATES[templateKind(medium)];
   const t = template.params;
   const tp = required(findBasePolymer(template.polymer), `polymer ${template.polymer}`);
   const tm = required(findMonomer(template.monomer), `monomer ${template.monomer}`);

@@ -1,10 +1,13 @@
 import { SHIPPED_WORLD, type GroundTruthWorld } from './ground-truth.world';
 import type { KineticParams } from './kinetics.types';
+import type { GraftingMedium } from './materials.types';
 import { labKinetics } from './systems';
 
 export interface KineticsOptions {
   /** Whose ground truth: a seeded benchmark world; the shipped one when absent. */
   readonly world?: GroundTruthWorld;
+  /** What the monomer is grafted from; its usual medium when absent. */
+  readonly medium?: GraftingMedium;
 }
 
 /**
@@ -19,5 +22,5 @@ export function kineticsFor(
   options?: KineticsOptions,
 ): KineticParams | undefined {
   if (!options) return labKinetics(basePolymer, monomer);
-  return (options.world ?? SHIPPED_WORLD).kinetics(basePolymer, monomer);
+  return (options.world ?? SHIPPED_WORLD).kinetics(basePolymer, monomer, options.medium);
 }

@@ -211,6 +211,8 @@ const measureStep = z
 const promptAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('load-sample'), location: locationId }).strict(),
   z.object({ kind: z.literal('fill-reagent'), reagent: reagentId }).strict(),
+  /** Each film into its own sealed ampoule of the reagent (simultaneous grafting). */
+  z.object({ kind: z.literal('immerse'), reagent: reagentId }).strict(),
 ]);
 
 const promptStep = z

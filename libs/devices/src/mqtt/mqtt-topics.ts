@@ -110,6 +110,15 @@ export type OperatorAction =
       medium: string;
     }
   | {
+      /** Put a film into a sealed, purged ampoule of the reagent (simultaneous grafting). */
+      kind: 'immerse';
+      sampleId: string;
+      reagent: string;
+      monomer: string;
+      concentrationWtPct: number;
+      medium: string;
+    }
+  | {
       /** Measure a property of a sample off-line and enter it (IEC by titration, conductivity, ...). */
       kind: 'measure';
       sampleId: string;

@@ -32,6 +32,21 @@ export async function promptStep(ctx: RunContext, step: PlannedStep): Promise<vo
         },
       });
     }
+  } else if (action?.kind === 'immerse') {
+    for (const sample of validSamples(ctx)) {
+      asks.push({
+        key: `${step.key}/${sample.id}`,
+        sampleId: sample.id,
+        action: {
+          kind: 'immerse',
+          sampleId: sample.id,
+          reagent: action.reagent ?? 'monomer-solution',
+          monomer: facts.monomer,
+          concentrationWtPct: facts.concentrationWtPct,
+          medium: facts.medium,
+        },
+      });
+    }
   } else if (action?.kind === 'fill-reagent') {
     const device = ctx.devices.deviceIdFor(ctx.station, 'dispenser') ?? 'dispenser';
     asks.push({

@@ -47,6 +47,7 @@ export class VirtualOperator extends MqttTwin {
       action &&
       action.kind !== 'load-sample' &&
       action.kind !== 'fill-reagent' &&
+      action.kind !== 'immerse' &&
       action.kind !== 'measure'
     )
       throw new TwinRefusal(
@@ -78,12 +79,14 @@ export class VirtualOperator extends MqttTwin {
             location: action.location,
           });
         } else {
-          this.world.chargeReagent(action.device, {
+          const charge = {
             reagent: action.reagent,
             monomer: action.monomer,
             concentrationWtPct: action.concentrationWtPct,
             medium: action.medium,
-          });
+          };
+          if (action.kind === 'immerse') this.world.immerseSample(action.sampleId, charge);
+          else this.world.chargeReagent(action.device, charge);
         }
       } catch (e) {
         throw new TwinRefusal('action-failed', (e as Error).message);

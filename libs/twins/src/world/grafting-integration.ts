@@ -4,6 +4,7 @@ import {
   kineticsFor,
   radicalLifetimeScale,
   type GraftingConditions,
+  type GraftingMedium,
   type KineticParams,
 } from '@graftlab/grafting-model';
 import type { InventoryLocation } from '@graftlab/inventory';
@@ -41,7 +42,7 @@ export function startContact(
     s.fragmentLost = s.noise.fragment;
   }
   // Every catalogue system grafts by its own physics; a substrate or monomer the catalogue lacks does not.
-  const params = kineticsFor(s.basePolymer, v.monomer, {});
+  const params = kineticsFor(s.basePolymer, v.monomer, { medium: graftingMedium(v.medium) });
   if (!params) return; // unknown polymer/monomer system: no grafting
   const o2Fraction = Math.min(1, v.o2Ppm / WORLD_CONSTANTS.airO2Ppm);
   s.grafting = {
@@ -60,6 +61,16 @@ export function startContact(
     active: 1,
     dgTruePct: 0,
   };
+}
+
+/** The model's medium for what the operator charged: an emulsion, a solvent, water; else the monomer's usual. */
+function graftingMedium(medium: string): GraftingMedium | undefined {
+  const m = medium.toLowerCase();
+  if (m.includes('emulsion')) return 'water-emulsion';
+  if (m === 'water' || m === 'aqueous') return 'water';
+  if (m === 'toluene' || m === 'bulk') return 'toluene';
+  if (m.includes('ipa') || m.includes('methanol') || m.includes('meoh')) return 'IPA/MeOH';
+  return undefined;
 }
 
 /** Storage between irradiation and contact as hours at 25 °C (Arrhenius-scaled by where the film sat). */

@@ -82,6 +82,8 @@ export interface LabWorld {
 
   // Reactor stations: dispensing, temperature, gas, oxygen.
   chargeReagent(dispenserDeviceId: string, charge: ReagentCharge): void;
+  /** A film put into a sealed, purged ampoule of the solution (simultaneous grafting: it grafts while dosed). */
+  immerseSample(sampleId: string, charge: ReagentCharge): void;
   recordDispense(dispenserDeviceId: string, volumeMl: number): void;
   setBathSetpoint(bathDeviceId: string, celsius: number): void;
   setBathRunning(bathDeviceId: string, running: boolean): void;

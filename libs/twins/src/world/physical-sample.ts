@@ -1,5 +1,6 @@
 import { createRng, type NoiseModel } from '@graftlab/grafting-model';
 import type { Grafting } from './grafting-integration';
+import type { Vessel } from './reactor-vessel';
 import type { SampleSpec, WorldSample } from './lab-world';
 import { WORLD_CONSTANTS } from './world.constants';
 
@@ -18,6 +19,8 @@ export class PhysicalSample implements WorldSample {
   graftedMassG = 0;
   failedReason?: string;
   graftMonomer?: string;
+  /** A sealed ampoule of monomer solution the film lies in (simultaneous grafting): it travels with the film. */
+  ampoule?: Vessel;
   /** Where the sample has been, for the storage history between irradiation and monomer contact. */
   readonly history: { location: string; since: number }[] = [];
   lotYield = 1;

@@ -16,6 +16,13 @@ import { PROPERTY_TRUTH, type SampleTruth } from './sample-truth';
 import { advanceBath, idleBath, type Bath } from './thermal-bath';
 import { MS_PER_H, WORLD_CONSTANTS } from './world.constants';
 
+/** A film's sealed ampoule of monomer solution (simultaneous grafting), by the film's id. */
+const AMPOULE_PREFIX = 'ampoule:';
+const ampouleOf = (sampleId: string) => `${AMPOULE_PREFIX}${sampleId}`;
+/** Solution in an ampoule, mL, and the O₂ left after the operator's purge, ppm [A]. */
+const AMPOULE_ML = 20;
+const AMPOULE_O2_PPM = 20;
+
 // Public from here since before the world was split into modules.
 export { WORLD_CONSTANTS } from './world.constants';
 
@@ -102,6 +109,7 @@ export class VirtualLabWorld implements LabWorld {
     const from = s.location;
     if (from === to) return;
     if (s.grafting && s.grafting.vessel === from) s.endContact();
+    else if (s.ampoule && dest.kind === 'wash') this.openAmpoule(s);
     else if (this.soaking(from)) s.leaveLiquid();
     s.location = to;
     s.history.push({ location: to, since: this.clock.now() });
@@ -138,6 +146,14 @@ export class VirtualLabWorld implements LabWorld {
     return grams;
   }
 
+  /** The ampoule is opened and the film taken out of its solution: the reaction stops. */
+  private openAmpoule(s: PhysicalSample): void {
+    this.vessels.delete(ampouleOf(s.id));
+    s.ampoule = undefined;
+    if (s.grafting) s.endContact();
+    else s.leaveLiquid();
+  }
+
   // ---- characterisation instruments ----
 
   instrumentCell(deviceId: string): InstrumentCell | undefined {
@@ -165,6 +181,15 @@ export class VirtualLabWorld implements LabWorld {
   recordExposure(_shutterDeviceId: string, openMs: number): void {
     this.advance();
     this.irradiation.recordShutterOpening(openMs, this.clock.now());
+    // Simultaneous grafting: a film dosed in its ampoule of monomer starts grafting with the radicals the dose
+    // makes; later exposures add radicals to the same reaction.
+    for (const s of this.samples.values()) {
+      if (!s.ampoule || s.doseKGy <= 0) continue;
+      if (!s.contacted) {
+        startContact(s, s.ampoule, this.clock.now(), (l) => this.locationTemperature(l));
+        if (s.grafting) s.grafting = { ...s.grafting, vessel: ampouleOf(s.id) };
+      } else if (s.grafting) s.grafting = { ...s.grafting, base: { ...s.grafting.base, doseKGy: s.doseKGy } };
+    }
   }
 
   doorClosed(irradiatorDeviceId: string): boolean {
@@ -179,6 +204,19 @@ export class VirtualLabWorld implements LabWorld {
 
   chargeReagent(dispenserDeviceId: string, charge: ReagentCharge): void {
     this.charges.set(dispenserDeviceId, charge);
+  }
+
+  immerseSample(sampleId: string, charge: ReagentCharge): void {
+    this.advance();
+    const s = this.samples.get(sampleId);
+    if (!s) throw new Error(`unknown sample ${sampleId}`);
+    const ampoule = emptyVessel();
+    addLiquid(ampoule, charge, AMPOULE_ML);
+    // The operator purges and seals the ampoule before it goes to the irradiator.
+    ampoule.o2Ppm = AMPOULE_O2_PPM;
+    s.ampoule = ampoule;
+    this.vessels.set(ampouleOf(s.id), ampoule);
+    s.soak();
   }
 
   recordDispense(dispenserDeviceId: string, volumeMl: number): void {
@@ -306,9 +344,10 @@ export class VirtualLabWorld implements LabWorld {
           ),
         );
       }
-      dryStep(s, this.locations.get(s.location)?.kind, this.soaking(s.location), dtMs);
+      dryStep(s, this.locations.get(s.location)?.kind, this.soaking(s.location) || !!s.ampoule, dtMs);
     }
     for (const [location, v] of this.vessels) {
+      if (location.startsWith(AMPOULE_PREFIX)) continue; // sealed: no gas in or out
       const st = this.stationOfVessel(location);
       const mfc = st && deviceForRole(this.inventory, st, 'gas-controller');
       relaxO2(v, mfc ? this.gasFlow(mfc.id) : 0, dtMs);
