@@ -25,7 +25,7 @@ import { desc } from 'drizzle-orm';
 import { z } from 'zod';
 import { protocolVersions, ProtocolsRepository, type GraftlabDb } from '@graftlab/db';
 import type { Inventory } from '@graftlab/inventory';
-import { checkSafety, compileProtocol, parseProtocol, type ExecutionPlan } from '@graftlab/protocol';
+import { compileProtocol, parseProtocol, type ExecutionPlan } from '@graftlab/protocol';
 import { DATABASE, INVENTORY } from '@graftlab/runtime';
 import { DocumentError, type Problem } from '@graftlab/validation';
 import { AuditService } from '../audit/audit.service';
@@ -111,13 +111,12 @@ export class ProtocolsController {
     this.repo = new ProtocolsRepository(db);
   }
 
-  /** Throws DocumentError (422, JSON pointers) for a document the lab must not run. */
+  /**
+   * Throws DocumentError (422, JSON pointers) for a document the lab must not run: the same compilation and
+   * safety rules as admission (`POST /api/runs`), so the preview's verdict is the run's.
+   */
   private compile(document: unknown): ExecutionPlan {
-    const protocol = parseProtocol(document);
-    const plan = compileProtocol(protocol, {}, this.inventory);
-    const problems = checkSafety(plan, this.inventory);
-    if (problems.length) throw new DocumentError(problems);
-    return plan;
+    return compileProtocol(parseProtocol(document), {}, this.inventory);
   }
 
   @Post()
