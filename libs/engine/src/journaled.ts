@@ -37,6 +37,8 @@ export interface JournaledOptions {
   readonly request: Record<string, unknown>;
   /** Steps the engine can continue itself after a crash (holds, waits): true. */
   readonly resumable?: boolean;
+  /** A robot or operator move: the film's new place is written with the confirmation, in one commit. */
+  readonly sampleMove?: { sampleId: string; to: string; actor?: string; reason?: string };
 }
 
 /**
@@ -116,6 +118,7 @@ export async function journaled<T extends Record<string, unknown>>(
     attempt,
     to: 'confirmed',
     readBack: { ...readBack, labEnd },
+    sampleMove: options.sampleMove,
   });
   ctx.journalRows.set(journalKey, row);
   return readBack;

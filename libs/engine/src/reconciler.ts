@@ -73,10 +73,20 @@ export class Reconciler {
             await this.journal.record({ ...base, to: 'uncertain', reason: verdict.reason });
           reasons.push(verdict.reason);
         } else {
+          // A move found done: the film's place is written with the settlement, in one commit.
+          const to = (row.request as { to?: unknown } | null)?.to;
+          const moved =
+            verdict.kind === 'done' &&
+            row.stepKey.includes('/move/') &&
+            row.sampleId &&
+            typeof to === 'string';
           await this.journal.record({
             ...base,
             to: 'settled',
             readBack: { ...verdict.readBack, resolution: verdict.kind, reconciled: true },
+            ...(moved
+              ? { sampleMove: { sampleId: row.sampleId!, to, reason: `reconciled ${row.stepKey}` } }
+              : {}),
           });
         }
         this.deps.log({ runId: run.id, stepKey: row.stepKey, verdict: verdict.kind }, 'step reconciled');

@@ -1,6 +1,6 @@
 import { DeviceError } from '@graftlab/devices';
 import { NothingDelivered } from './engine.errors';
-import { journaled } from './journaled';
+import { journaled, verdictOf } from './journaled';
 import type { RunContext, SampleState } from './run-context';
 
 /** A location that belongs to a station (its reactor vessel) means the vessel of the station running the run. */
@@ -25,12 +25,15 @@ export async function ensureAt(
   if (sample.location === to) return;
   const from = sample.location;
   const key = `${stepKey}/move/${sample.id}/${to}`;
+  // The journal's confirmation of a move and the film's new place are one commit (see JournalRepository).
+  const sampleMove = { sampleId: sample.id, to, actor: ctx.holder, reason: `step ${stepKey}` };
+  const replayed = verdictOf(ctx, key, false).kind === 'done';
   const robotId = ctx.devices.deviceIdFor(ctx.station, 'sample-handler');
   if (!robotId) {
     await journaled(
       ctx,
       key,
-      { settlement: 'ask-operator', request: { from, to }, sampleId: sample.id },
+      { settlement: 'ask-operator', request: { from, to }, sampleId: sample.id, sampleMove },
       async (commandId) => {
         await ctx.operator.ask(
           {
@@ -52,7 +55,13 @@ export async function ensureAt(
         await journaled(
           ctx,
           key,
-          { deviceId: robotId, sampleId: sample.id, settlement: 'retry-safe', request: { from, to } },
+          {
+            deviceId: robotId,
+            sampleId: sample.id,
+            settlement: 'retry-safe',
+            request: { from, to },
+            sampleMove,
+          },
           async (commandId) => {
             await robot
               .move(
@@ -74,10 +83,13 @@ export async function ensureAt(
       await ctx.leases.release(taken, ctx.holder);
     }
   }
+  // A move the journal already held as done (settled by a person or the reconciler) whose record still says
+  // otherwise is written now; a failure here stops the run (never a film whose place nobody knows).
+  if (replayed)
+    await ctx.sampleRepo.move(sample.id, to, {
+      actor: ctx.holder,
+      runId: ctx.runId,
+      reason: `step ${stepKey}`,
+    });
   sample.location = to;
-  await ctx.sampleRepo
-    .move(sample.id, to, { actor: ctx.holder, runId: ctx.runId, reason: `step ${stepKey}` })
-    .catch((e: Error) =>
-      ctx.log({ runId: ctx.runId, sampleId: sample.id, err: e.message }, 'sample location not recorded'),
-    );
 }

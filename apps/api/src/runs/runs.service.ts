@@ -183,12 +183,19 @@ export class RunsService implements OnApplicationShutdown {
       );
     }
     for (const row of uncertain) {
+      // A person says a move happened: the film's place is written with the settlement, in one commit.
+      const to = (row.request as { to?: unknown } | null)?.to;
+      const moved =
+        resolution === 'done' && row.stepKey.includes('/move/') && row.sampleId && typeof to === 'string';
       await journal.record({
         runId: id,
         stepKey: row.stepKey,
         attempt: row.attempt,
         to: 'settled',
         readBack: { resolution, byOperator: true },
+        ...(moved
+          ? { sampleMove: { sampleId: row.sampleId!, to, reason: `operator resolved ${row.stepKey}` } }
+          : {}),
       });
     }
     await this.control.clear(id);

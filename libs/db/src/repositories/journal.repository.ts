@@ -4,6 +4,7 @@ import { InvalidTransitionError } from '../db.errors';
 import type { Db } from '../db.types';
 import { STEP_TRANSITIONS, UNSETTLED_STEP_STATES } from '../run-transitions';
 import { stepJournal, stepJournalTransitions, type SettlementPolicy, type StepState } from '../schema';
+import { moveSampleIn } from './samples.repository';
 
 export type JournalEntry = typeof stepJournal.$inferSelect;
 export type JournalTransition = typeof stepJournalTransitions.$inferSelect;
@@ -29,6 +30,8 @@ export interface StepTransition {
   readBack?: Record<string, unknown>;
   settlement?: SettlementPolicy;
   reason?: string;
+  /** A move whose effect this transition confirms: the sample's location is written in the same commit. */
+  sampleMove?: { sampleId: string; to: string; actor?: string; reason?: string };
 }
 
 /** The step journal: every physical step's state, written durably before the next move. */
@@ -57,6 +60,17 @@ export class JournalRepository {
   }
 
   private async apply(tx: Db, t: StepTransition): Promise<JournalEntry> {
+    const row = await this.applyStep(tx, t);
+    if (t.sampleMove)
+      await moveSampleIn(tx, t.sampleMove.sampleId, t.sampleMove.to, {
+        actor: t.sampleMove.actor,
+        runId: t.runId,
+        reason: t.sampleMove.reason,
+      });
+    return row;
+  }
+
+  private async applyStep(tx: Db, t: StepTransition): Promise<JournalEntry> {
     const [current] = await tx
       .select()
       .from(stepJournal)

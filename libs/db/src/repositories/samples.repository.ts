@@ -63,25 +63,7 @@ export class SamplesRepository {
     to: string,
     detail: { actor?: string; runId?: string; reason?: string } = {},
   ): Promise<Sample> {
-    return this.db.transaction(async (tx) => {
-      const [current] = await tx.select().from(samples).where(eq(samples.id, id)).for('update');
-      if (!current) throw new NotFoundError('sample', id);
-      const [row] = await tx
-        .update(samples)
-        .set({ currentLocation: to })
-        .where(eq(samples.id, id))
-        .returning();
-      await tx.insert(sampleEvents).values({
-        sampleId: id,
-        kind: 'moved',
-        fromLocation: current.currentLocation,
-        toLocation: to,
-        actor: detail.actor,
-        runId: detail.runId,
-        detail: detail.reason ? { reason: detail.reason } : {},
-      });
-      return row;
-    });
+    return this.db.transaction((tx) => moveSampleIn(tx, id, to, detail));
   }
 
   /** A storage interval of the T–t log (freezer, dry ice, ...) between irradiation and grafting. */
@@ -130,4 +112,30 @@ export class SamplesRepository {
       .where(eq(sampleEvents.sampleId, id))
       .orderBy(asc(sampleEvents.id));
   }
+}
+
+/**
+ * A sample's new place and its custody event, inside the caller's transaction: the journal confirms a robot's
+ * move and records where the film now lies in one commit, so no other run can find the instrument empty while
+ * the film is in it.
+ */
+export async function moveSampleIn(
+  tx: Db,
+  id: string,
+  to: string,
+  detail: { actor?: string; runId?: string; reason?: string } = {},
+): Promise<Sample> {
+  const [current] = await tx.select().from(samples).where(eq(samples.id, id)).for('update');
+  if (!current) throw new NotFoundError('sample', id);
+  const [row] = await tx.update(samples).set({ currentLocation: to }).where(eq(samples.id, id)).returning();
+  await tx.insert(sampleEvents).values({
+    sampleId: id,
+    kind: 'moved',
+    fromLocation: current.currentLocation,
+    toLocation: to,
+    actor: detail.actor,
+    runId: detail.runId,
+    detail: detail.reason ? { reason: detail.reason } : {},
+  });
+  return row;
 }
