@@ -77,6 +77,19 @@ export async function expectDispensedOnce(
   );
   const open = new Set(rows.filter((j) => j.state === 'uncertain').map((j) => j.runId));
   const pumped = env.lab.twins.get(`pump-${station.split('-')[1]}`)!.counters().dispensedMl;
+  // On failure, say what each run's dispense journal holds, so a rare miscount can be traced.
+  const detail = () =>
+    `${station}: pump delivered ${pumped.toFixed(2)} mL; journal: ${JSON.stringify(
+      rows.map((j) => ({
+        run: j.runId.slice(0, 8),
+        attempt: j.attempt,
+        state: j.state,
+        readBack: j.readBack,
+        reason: j.reason,
+      })),
+    )}; runs: ${JSON.stringify(here.map((r) => ({ run: r.id.slice(0, 8), state: r.state })))}`;
+  if (pumped < done.size * DISPENSE_ML - 0.1 || pumped > (done.size + open.size) * DISPENSE_ML + 0.1)
+    process.stdout.write(`dispense accounting off: ${detail()}\n`);
   expect(pumped).toBeGreaterThanOrEqual(done.size * DISPENSE_ML - 0.1);
   expect(pumped).toBeLessThanOrEqual((done.size + open.size) * DISPENSE_ML + 0.1);
   for (const run of here.filter((r) => r.state === 'completed')) expect(done.has(run.id)).toBe(true);
