@@ -241,6 +241,36 @@ describe.each(DB_ENGINES)('repositories on %s', (engine) => {
       ]);
     });
 
+    it("writes a film's new place in the same commit as the move's confirmation, or neither", async () => {
+      const { run, samples } = await seedRun(db, protocol);
+      const journal = new JournalRepository(db);
+      const key = 'to-irradiator/move/x';
+      const move = (sampleId: string) =>
+        journal.recordAll([
+          {
+            runId: run.id,
+            stepKey: key,
+            attempt: 1,
+            to: 'intent-recorded',
+            request: { to: 'irradiator-1/p1' },
+          },
+          { runId: run.id, stepKey: key, attempt: 1, to: 'dispatched' },
+          {
+            runId: run.id,
+            stepKey: key,
+            attempt: 1,
+            to: 'confirmed',
+            sampleMove: { sampleId, to: 'irradiator-1/p1', reason: 'step to-irradiator' },
+          },
+        ]);
+      // An unknown film: the confirmation is not written either.
+      await expect(move('no-such-film')).rejects.toThrow(/not found/);
+      expect(await journal.forRun(run.id)).toEqual([]);
+      await move(samples[0].id);
+      expect((await new SamplesRepository(db).get(samples[0].id))?.currentLocation).toBe('irradiator-1/p1');
+      expect((await journal.forRun(run.id)).map((r) => r.state)).toEqual(['confirmed']);
+    });
+
     it('keeps one row per (run, step, attempt)', async () => {
       const { run } = await seedRun(db, protocol);
       await new JournalRepository(db).record({ runId: run.id, stepKey: 'x', attempt: 1, to: 'planned' });
