@@ -119,6 +119,11 @@ export type OperatorAction =
       medium: string;
     }
   | {
+      /** Empty a vessel (the reactor has no drain valve of its own: a person drains it). */
+      kind: 'drain';
+      location: string;
+    }
+  | {
       /** Measure a property of a sample off-line and enter it (IEC by titration, conductivity, ...). */
       kind: 'measure';
       sampleId: string;

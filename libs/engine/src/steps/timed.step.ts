@@ -56,7 +56,30 @@ export async function storeStep(ctx: RunContext, step: PlannedStep): Promise<voi
 }
 
 /** drain: the monomer solution leaves the vessel; the samples are lifted out (to the wash station) by the next step. */
+/**
+ * drain: the vessel is emptied (the grafting stops for the films in it). The inventory has no drain valve, so a
+ * person does it — the virtual operator in the virtual lab; then the step's duration (the film drips) passes.
+ */
 export async function drainStep(ctx: RunContext, step: PlannedStep): Promise<void> {
+  const vessel = bindLocation(ctx, stringArg(step, 'vessel') ?? ctx.station.vessel);
+  await journaled(
+    ctx,
+    `${step.key}/empty`,
+    { settlement: step.settlement, request: { vessel } },
+    async (commandId) => {
+      const answer = await ctx.operator.ask(
+        {
+          promptId: commandId,
+          runId: ctx.runId,
+          stepKey: step.key,
+          message: `Drain ${vessel} into the waste container`,
+          action: { kind: 'drain', location: vessel },
+        },
+        { timeoutMs: 24 * 3600_000, signal: ctx.signal },
+      );
+      return { vessel, by: answer.by };
+    },
+  );
   await timedAt(ctx, step, undefined, (siArg(step, 'duration') ?? 0) * 1000);
 }
 

@@ -48,6 +48,7 @@ export class VirtualOperator extends MqttTwin {
       action.kind !== 'load-sample' &&
       action.kind !== 'fill-reagent' &&
       action.kind !== 'immerse' &&
+      action.kind !== 'drain' &&
       action.kind !== 'measure'
     )
       throw new TwinRefusal(
@@ -70,7 +71,9 @@ export class VirtualOperator extends MqttTwin {
         return { done: action.kind, ...measured };
       }
       try {
-        if (action.kind === 'load-sample') {
+        if (action.kind === 'drain') {
+          this.world.drainVessel(action.location);
+        } else if (action.kind === 'load-sample') {
           this.world.loadSample({
             id: action.sampleId,
             basePolymer: action.basePolymer,
