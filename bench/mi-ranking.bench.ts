@@ -82,9 +82,10 @@ export interface RankingTarget {
 }
 
 /**
- * Two specs a minority of systems can meet (about 8–18 of 100, depending on the seed): a durable membrane (the
- * issue's IEC and retention, with a conductivity floor so that "retained" means something), and high
- * conductivity without excess swelling (the trade-off of every membrane).
+ * Two specs a minority of systems can meet (8–19 of 100, depending on the seed): a durable membrane (the issue's
+ * IEC and retention, with a conductivity floor so that "retained" means something; in this virtual lab only
+ * styrene grafts meet it, so it asks whether the model knows the monomer), and high conductivity without excess
+ * swelling (the trade-off of every membrane; polymer and monomer both matter).
  */
 export const RANKING_TARGETS: readonly RankingTarget[] = [
   {
