@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--json <file>] [--update-readme] [--save-baseline] [--only 1,3]`: every benchmark
- * of issue #9 in one run, each figure next to its floor measured in the same run, as one table; ratios that
- * worsened ≥ 2× against bench/baseline.json are flagged. --update-readme (full runs) rewrites the README's
+ * of issues #9 and #15 in one run (`npm run bench:mi`: the MI ones, 9–11), each figure next to its floor measured
+ * in the same run, as one table; ratios that worsened ≥ 2× against bench/baseline.json are flagged. --update-readme (full runs) rewrites the README's
  * performance section and the baseline; --save-baseline writes only the baseline.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,9 @@ import { format, resolveConfig } from 'prettier';
 import { closedLoopBench } from './lib/closed-loop-rows';
 import { engineOverheadBench } from './engine-overhead.bench';
 import { exposureAccuracyBench } from './exposure-accuracy.bench';
+import { miParetoBench } from './mi-pareto.bench';
+import { miRankingBench } from './mi-ranking.bench';
+import { miWarmStartBench } from './mi-warm-start.bench';
 import {
   formatTable,
   jsonRows,
@@ -90,6 +93,27 @@ const BENCHMARKS: readonly Benchmark[] = [
     method:
       '**8. Closed loop**: bench/closed-loop.bench.ts (issue #7): experiments to reach the top 1 % with the Bayesian optimizer vs random search and a space-filling design (ratio = 1 ÷ acceleration factor).',
     run: closedLoopBench,
+  },
+  {
+    id: '9',
+    name: 'mi-ranking',
+    method:
+      "**9. MI ranking** (bench/mi-ranking.bench.ts, issue #15): per seed a ground truth (`groundTruth(seed)`, hidden per-system effects) and two held-out monomers (a different pair of the eight that graft per seed, with any co-monomer containing one); a database of 500 films spread over every other system grafting > 20 %, at uniform conditions, observed with the virtual lab's noise (DG, IEC, water uptake, σ at 80 °C, σ retained after 500 h in 1 M KOH where the film carries a mobile ion; each with its uncertainty, conditions, catalogue descriptors and source). `MiModel` with descriptors (leave-systems-out calibration) and with one-hot system ids (one likelihood start, 200-record subsets, 200 inducing points). On the held-out systems at 20 uniform conditions each, against the noise-free truth: coverage of the 90 % intervals (pooled over properties; target 80–95 %) and the pooled error (RMSE in model scale ÷ training sd), descriptors ÷ one-hot (target < 1). `rankForTargets` over all 100 catalogue polymer × monomer systems (one ranking per medium, merged by probability) for two specs met by a minority of systems in the truth (a 6-level grid of each system's conditions): durable (IEC ≥ 2 mmol/g, σ ≥ 20 mS/cm, retained ≥ 0.8) and conductive with limited swelling (σ ≥ 100 mS/cm, water uptake ≤ 80 %); top-10 recall vs a random ranking's 10 ÷ 100 (ratio = random ÷ model; issue: model ÷ random ≥ 2). Medians over 20 seeds (3 with `--quick`) of per-seed figures.",
+    run: miRankingBench,
+  },
+  {
+    id: '10',
+    name: 'mi-warm-start',
+    method:
+      "**10. MI warm start** (bench/mi-warm-start.bench.ts): per seed a ground truth and a target system (random among those that can graft 150 %); the database of 500 films over every other system (leave one system out), its DG fitted by `MiModel`. Objective as in 8 (DG 100 % with the least dose, score = −|DG − 100| − 0.1·dose) on a 6-level grid of the system's conditions (1,296 settings); experiments until the first film in the top 1 % of the grid's noise-free scores, right-censored at 40. Sequential campaigns, same acquisition for every arm (closed-form EI of the score over the best posterior-mean score, × a kernel vote of failed films as in the built-in optimizer), only the model differing: cold = a GP on the campaign's own films after 5 random settings; warm = `TransferModel` on the database's GP from the first experiment; shuffled = warm with the database's DG values dealt out at random. 3 runs per arm and seed, 20 seeds (3 × 1 with `--quick`); ratios per seed, then medians (issue: warm ≤ 0.7 × cold; shuffled ≤ 1.10 × cold).",
+    run: miWarmStartBench,
+  },
+  {
+    id: '11',
+    name: 'mi-pareto',
+    method:
+      "**11. MI Pareto** (bench/mi-pareto.bench.ts): per seed a ground truth and a membrane system (random among those reaching 30 mS/cm where a fifth to four fifths of the working films meet the constraint); maximize σ at 80 °C, minimize water uptake, minimize dose, with water uptake ≤ 80 %; a 5-level grid of the conditions (625 settings); 40 films = 10 random (shared by the arms of a run) + 6 batches of 5. `proposeParetoBatch` (qNEHVI-style) and `proposeWeightedSumBatch` get the same per-property GPs of the campaign's films, 128 joint samples, fixed reference and failure vote; random takes 40 distinct settings. Figure: hypervolume of the noise-free truths of the measured settings that work and meet the constraint, against (0 mS/cm, 80 %, 100 kGy), as a share of the whole grid's; ratios floor ÷ qNEHVI (issue: qNEHVI ÷ random ≥ 1.5, ÷ weighted sum ≥ 1); and the share of proposals after experiment 10 whose true uptake exceeds 80 % (target ≤ 20 %). 2 runs per acquisition and 10 random per seed, 20 seeds (3 with `--quick`).",
+    run: miParetoBench,
   },
 ];
 

@@ -1,0 +1,439 @@
+/**
+ * MI multi-objective benchmark (issue #15): a membrane campaign with three objectives and an outcome constraint,
+ * proposed in batches by the hypervolume acquisition (`proposeParetoBatch`, qNEHVI-style), by the weighted-sum
+ * scalarization (`proposeWeightedSumBatch`) and at random.
+ *
+ * Per seed a ground truth is drawn (`groundTruth(seed)`) and a membrane system picked at random among those that
+ * reach 30 mS/cm somewhere and where a fifth to four fifths of the working films meet the constraint (so it
+ * binds). Objectives: maximize conductivity at 80 °C, minimize water uptake, minimize dose; constraint: water
+ * uptake ≤ 80 %. Candidates: a 5-level grid of the system's conditions (625 settings; log in dose, time and
+ * concentration). Budget 40 films: a random design of 10 (the same for every arm of a run), then 6 batches of 5.
+ * The model-based arms fit a GP per property (`DescriptorGp`, log1p, on the four condition features) to the
+ * campaign's measured films before each batch; both acquisitions get the same models, 128 joint samples, greedy
+ * batch, fixed reference point and the same rule against settings the failed films mark (the built-in
+ * optimizer's kernel vote of failed and working films, as a known constraint: below ½ excluded), so they differ
+ * only in the utility. Random: 40 distinct grid settings.
+ *
+ * Figure: the hypervolume of the noise-free truths (`predictTruth`) of the measured settings whose film works and
+ * meets the constraint, in (σ(80 °C), water uptake, dose) against the fixed reference (0 mS/cm, 80 %, 100 kGy),
+ * as a share of the hypervolume of the whole grid's truths. qNEHVI and weighted sum run twice per seed, random
+ * ten times (lab noise and design differ); a seed's figure is the median of its runs; ratios per seed, then
+ * median and IQR over seeds. Also: the share of proposals after experiment 10 whose true water uptake exceeds
+ * 80 % (whether or not the film works), target ≤ 20 %.
+ */
+import {
+  createRng,
+  groundTruth,
+  materialSystems,
+  observe,
+  predictTruth,
+  type GroundTruthWorld,
+  type RecipeConditions,
+} from '@graftlab/grafting-model';
+import {
+  DescriptorGp,
+  hypervolume,
+  proposeParetoBatch,
+  proposeWeightedSumBatch,
+  type BatchRequest,
+} from '@graftlab/mi-model';
+import {
+  CONDUCTIVITY_AT_C,
+  argValue,
+  conditionGrid,
+  formatSpread,
+  quantile,
+  shuffled,
+  spread,
+  systemIdOf,
+  uncertaintyOf,
+  unitConditions,
+  worksProbability,
+  failureLengthScale,
+  type LabSystem,
+  type Spread,
+} from './lib/mi-lab';
+import type { BenchOptions } from './lib/options';
+import { progress, type BenchRow } from './lib/stats';
+
+export type ParetoArm = 'qNEHVI' | 'weighted-sum' | 'random';
+export const PARETO_ARMS: readonly ParetoArm[] = ['qNEHVI', 'weighted-sum', 'random'];
+
+export const MAX_WATER_UPTAKE = 80;
+/** Fixed reference point (σ at 80 °C, water uptake, dose): nothing, the constraint, the top of the dose range. */
+export const PARETO_REFERENCE = { conductivity: 0, waterUptake: MAX_WATER_UPTAKE, doseKGy: 100 } as const;
+
+export interface ParetoOptions {
+  readonly seeds?: number;
+  /** Smoke mode: 3 seeds, one run per arm. */
+  readonly quick?: boolean;
+  readonly design?: number;
+  readonly batches?: number;
+  readonly batchSize?: number;
+  /** Runs per seed of each acquisition, and of random selection (cheap, and noisy: more runs). */
+  readonly repeats?: number;
+  readonly randomRepeats?: number;
+  readonly gridSteps?: number;
+  /** Monte-Carlo samples of the joint posterior per acquisition (default 128, the library's). */
+  readonly samples?: number;
+  readonly onRun?: (row: ParetoRow) => void;
+}
+
+export interface ParetoRow {
+  readonly seed: number;
+  readonly system: string;
+  readonly arm: ParetoArm;
+  readonly repeat: number;
+  readonly experiments: number;
+  /** Hypervolume of the measured feasible truths ÷ the grid's. */
+  readonly hypervolume: number;
+  /** Share of the proposals after the design whose true water uptake exceeds the limit. */
+  readonly violations: number;
+  readonly failures: number;
+}
+
+interface Candidate {
+  readonly conditions: RecipeConditions;
+  readonly unit: readonly number[];
+  /** Whether the film works in the truth (it does not rupture, break up or stay ungrafted). */
+  readonly works: boolean;
+  readonly conductivity: number;
+  readonly waterUptake: number;
+}
+
+interface Problem {
+  readonly seed: number;
+  readonly world: GroundTruthWorld;
+  readonly system: LabSystem;
+  readonly candidates: readonly Candidate[];
+  readonly gridHypervolume: number;
+  readonly failureLengthScale: number;
+}
+
+/** Objective vector to maximize: (σ, −water uptake, −dose). */
+const objectiveVector = (conductivity: number, waterUptake: number, doseKGy: number) => [
+  conductivity,
+  -waterUptake,
+  -doseKGy,
+];
+const REFERENCE = objectiveVector(
+  PARETO_REFERENCE.conductivity,
+  PARETO_REFERENCE.waterUptake,
+  PARETO_REFERENCE.doseKGy,
+);
+
+/** Hypervolume of the candidates' truths that work and meet the constraint. */
+function trueHypervolume(candidates: readonly Candidate[]): number {
+  return hypervolume(
+    candidates.flatMap((c) =>
+      c.works && c.waterUptake <= MAX_WATER_UPTAKE
+        ? [objectiveVector(c.conductivity, c.waterUptake, c.conditions.doseKGy)]
+        : [],
+    ),
+    REFERENCE,
+  );
+}
+
+/** A seed's membrane system and its candidate grid with the truths. */
+export function paretoProblem(seed: number, options: ParetoOptions = {}): Problem {
+  const world = groundTruth(seed);
+  const steps = options.gridSteps ?? 5;
+  const eligible = materialSystems(world, { minDgPct: 20 }).flatMap((system) => {
+    const candidates = conditionGrid(system, steps).map<Candidate>((conditions) => {
+      const t = predictTruth(
+        { basePolymer: system.basePolymer, monomers: system.monomer },
+        conditions,
+        world,
+      );
+      return {
+        conditions,
+        unit: unitConditions(conditions, system),
+        works: !t.failed,
+        conductivity: t.conductivityMsPerCm(CONDUCTIVITY_AT_C),
+        waterUptake: t.waterUptakePct,
+      };
+    });
+    const working = candidates.filter((c) => c.works);
+    const feasible = working.filter((c) => c.waterUptake <= MAX_WATER_UPTAKE);
+    // A membrane (tens of mS/cm) where the constraint binds: a fifth to four fifths of the working films meet it.
+    const conducts = working.some((c) => c.conductivity >= 30);
+    const share = feasible.length / Math.max(1, working.length);
+    return conducts && share >= 0.2 && share <= 0.8 ? [{ system, candidates }] : [];
+  });
+  const rng = createRng(`mi-pareto:${seed}`);
+  const { system, candidates } = eligible[Math.floor(rng.next() * eligible.length)];
+  return {
+    seed,
+    world,
+    system,
+    candidates,
+    gridHypervolume: trueHypervolume(candidates),
+    failureLengthScale: failureLengthScale(steps),
+  };
+}
+
+interface Film {
+  readonly index: number;
+  /** Measured σ(80 °C) and water uptake; absent when the film failed. */
+  readonly conductivity?: number;
+  readonly waterUptake?: number;
+}
+
+/** A GP of one measured property over the unit conditions of the films that worked. */
+function fitProperty(
+  problem: Problem,
+  films: readonly Film[],
+  property: 'conductivity' | 'waterUptake',
+  seed: string,
+): DescriptorGp {
+  const ok = films.filter((f) => f[property] !== undefined);
+  const values = ok.map((f) => f[property]!);
+  return DescriptorGp.fit(
+    {
+      points: ok.map((f) => problem.candidates[f.index].unit),
+      values,
+      uncertainties: values.map((v) => uncertaintyOf(property, v)),
+    },
+    { transform: 'log1p', calibration: 'none', seed },
+  );
+}
+
+/** The next batch of a model-based arm: candidate indices. */
+function proposeBatch(
+  problem: Problem,
+  arm: 'qNEHVI' | 'weighted-sum',
+  films: readonly Film[],
+  q: number,
+  samples: number,
+  seed: string,
+): number[] {
+  const sigma = fitProperty(problem, films, 'conductivity', `${seed}:sigma`);
+  const uptake = fitProperty(problem, films, 'waterUptake', `${seed}:wu`);
+  const unit = (i: number) => problem.candidates[i].unit;
+  const works = worksProbability(
+    films.filter((f) => f.conductivity !== undefined).map((f) => unit(f.index)),
+    films.filter((f) => f.conductivity === undefined).map((f) => unit(f.index)),
+    problem.failureLengthScale,
+  );
+  const tried = new Set(films.map((f) => f.index));
+  const conductivity = { name: 'conductivity', model: sigma, features: unit };
+  const waterUptake = { name: 'waterUptake', model: uptake, features: unit };
+  const request: BatchRequest<number> = {
+    objectives: [
+      { ...conductivity, direction: 'maximize' },
+      { ...waterUptake, direction: 'minimize' },
+      { name: 'dose', known: (i) => problem.candidates[i].conditions.doseKGy, direction: 'minimize' },
+    ],
+    constraints: [
+      { ...waterUptake, max: MAX_WATER_UPTAKE },
+      { name: 'works', known: (i) => works(unit(i)), min: 0.5 },
+    ],
+    baseline: films.filter((f) => f.conductivity !== undefined).map((f) => f.index),
+    candidates: problem.candidates.map((_, i) => i).filter((i) => !tried.has(i)),
+    q,
+    samples,
+    reference: [PARETO_REFERENCE.conductivity, PARETO_REFERENCE.waterUptake, PARETO_REFERENCE.doseKGy],
+    seed,
+  };
+  const result = arm === 'qNEHVI' ? proposeParetoBatch(request) : proposeWeightedSumBatch(request);
+  return result.proposals.map((p) => p.candidate);
+}
+
+function runCampaign(problem: Problem, arm: ParetoArm, repeat: number, options: ParetoOptions): ParetoRow {
+  const { seed, system, candidates } = problem;
+  const design = options.design ?? 10;
+  const batches = options.batches ?? 6;
+  const q = options.batchSize ?? 5;
+  const budget = design + batches * q;
+  const lab = createRng(`mi-pareto:lab:${seed}:${arm}:${repeat}`);
+  // The same random order for every arm of a run: its first `design` settings are the shared design.
+  const order = shuffled(
+    candidates.map((_, i) => i),
+    createRng(`mi-pareto:design:${seed}:${repeat}`),
+  );
+  const films: Film[] = [];
+  const run = (index: number) => {
+    const c = candidates[index];
+    const film = observe({ basePolymer: system.basePolymer, monomers: system.monomer }, c.conditions, lab, {
+      world: problem.world,
+    });
+    films.push(
+      film.status === 'ok'
+        ? {
+            index,
+            conductivity: film.conductivityMsPerCm(CONDUCTIVITY_AT_C),
+            waterUptake: film.waterUptakePct,
+          }
+        : { index },
+    );
+  };
+  for (const index of order.slice(0, design)) run(index);
+  for (let b = 0; b < batches; b++) {
+    const next =
+      arm === 'random'
+        ? order.slice(design + b * q, design + (b + 1) * q)
+        : proposeBatch(problem, arm, films, q, options.samples ?? 128, `${seed}:${arm}:${repeat}:${b}`);
+    next.forEach(run);
+  }
+  const measured = films.map((f) => candidates[f.index]);
+  const proposals = measured.slice(design);
+  return {
+    seed,
+    system: systemIdOf(system),
+    arm,
+    repeat,
+    experiments: Math.min(budget, films.length),
+    hypervolume: trueHypervolume(measured) / problem.gridHypervolume,
+    violations:
+      proposals.filter((c) => c.waterUptake > MAX_WATER_UPTAKE).length / Math.max(1, proposals.length),
+    failures: films.filter((f) => f.conductivity === undefined).length,
+  };
+}
+
+export function runParetoBenchmark(options: ParetoOptions = {}): ParetoRow[] {
+  const quick = options.quick ?? false;
+  const seeds = options.seeds ?? (quick ? 3 : 20);
+  const repeats = options.repeats ?? (quick ? 1 : 2);
+  const rows: ParetoRow[] = [];
+  const randomRepeats = options.randomRepeats ?? (quick ? 3 : 10);
+  const record = (row: ParetoRow) => {
+    rows.push(row);
+    options.onRun?.(row);
+  };
+  for (let seed = 1; seed <= seeds; seed++) {
+    const problem = paretoProblem(seed, options);
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      record(runCampaign(problem, 'qNEHVI', repeat, options));
+      record(runCampaign(problem, 'weighted-sum', repeat, options));
+    }
+    for (let repeat = 0; repeat < randomRepeats; repeat++)
+      record(runCampaign(problem, 'random', repeat, options));
+  }
+  return rows;
+}
+
+export interface ParetoSummary {
+  readonly seeds: number;
+  readonly experiments: number;
+  readonly hypervolume: Readonly<Record<ParetoArm, Spread>>;
+  readonly violations: Readonly<Record<ParetoArm, Spread>>;
+  /** Per seed: qNEHVI ÷ random and qNEHVI ÷ weighted-sum hypervolume. */
+  readonly overRandom: Spread;
+  readonly overWeightedSum: Spread;
+  /** Per seed: what random leaves of the grid's hypervolume ÷ what qNEHVI leaves (1 − share). */
+  readonly gapRandomOverQnehvi: Spread;
+}
+
+export function summarizePareto(rows: readonly ParetoRow[]): ParetoSummary {
+  const seeds = [...new Set(rows.map((r) => r.seed))];
+  const perSeed = (arm: ParetoArm, seed: number, f: (r: ParetoRow) => number) =>
+    quantile(rows.filter((r) => r.arm === arm && r.seed === seed).map(f), 0.5);
+  const byArm = (f: (r: ParetoRow) => number) =>
+    Object.fromEntries(PARETO_ARMS.map((a) => [a, spread(seeds.map((s) => perSeed(a, s, f)))])) as Record<
+      ParetoArm,
+      Spread
+    >;
+  const hv = (arm: ParetoArm, s: number) => perSeed(arm, s, (r) => r.hypervolume);
+  return {
+    seeds: seeds.length,
+    experiments: Math.max(...rows.map((r) => r.experiments)),
+    hypervolume: byArm((r) => r.hypervolume),
+    violations: byArm((r) => r.violations),
+    overRandom: spread(seeds.map((s) => hv('qNEHVI', s) / hv('random', s))),
+    overWeightedSum: spread(seeds.map((s) => hv('qNEHVI', s) / hv('weighted-sum', s))),
+    gapRandomOverQnehvi: spread(seeds.map((s) => (1 - hv('random', s)) / (1 - hv('qNEHVI', s)))),
+  };
+}
+
+const describeRun = (r: ParetoRow) =>
+  `seed ${r.seed} ${r.system} ${r.arm}#${r.repeat}: hypervolume ${(100 * r.hypervolume).toFixed(1)} % of the grid's, ${(100 * r.violations).toFixed(0)} % of proposals over ${MAX_WATER_UPTAKE} % uptake${r.failures ? `, ${r.failures} failed` : ''}`;
+
+function formatTable(rows: readonly ParetoRow[], summary: ParetoSummary): string {
+  const seeds = [...new Set(rows.map((r) => r.seed))];
+  const lines = [
+    'seed  system                    qNEHVI  weighted  random  (hypervolume, % of grid)  qNEHVI viol.',
+  ];
+  for (const seed of seeds) {
+    const mine = rows.filter((r) => r.seed === seed);
+    const m = (a: ParetoArm, f: (r: ParetoRow) => number) =>
+      quantile(mine.filter((r) => r.arm === a).map(f), 0.5);
+    const pct = (v: number) => (100 * v).toFixed(1);
+    lines.push(
+      `${String(seed).padStart(4)}  ${mine[0].system.padEnd(24)}  ${pct(m('qNEHVI', (r) => r.hypervolume)).padStart(6)}  ${pct(m('weighted-sum', (r) => r.hypervolume)).padStart(8)}  ${pct(m('random', (r) => r.hypervolume)).padStart(6)}  ${''.padStart(24)}  ${pct(m('qNEHVI', (r) => r.violations)).padStart(11)}`,
+    );
+  }
+  lines.push('');
+  for (const a of PARETO_ARMS)
+    lines.push(
+      `${a.padEnd(12)} hypervolume ${formatSpread(summary.hypervolume[a], 3)} of the grid's; proposals over the uptake limit ${formatSpread(summary.violations[a])}`,
+    );
+  lines.push(
+    `qNEHVI ÷ random (median [IQR] over ${summary.seeds} seeds): ${formatSpread(summary.overRandom)}`,
+  );
+  lines.push(`qNEHVI ÷ weighted-sum: ${formatSpread(summary.overWeightedSum)}`);
+  lines.push(`hypervolume left to find, random ÷ qNEHVI: ${formatSpread(summary.gapRandomOverQnehvi)}`);
+  return lines.join('\n');
+}
+
+/**
+ * Rows for `npm run bench`: hypervolume is higher-is-better, so ratio = floor ÷ graftlab (below 1× qNEHVI beats
+ * its floor); violations graftlab ÷ floor; each the median over seeds of the per-seed ratio.
+ */
+export function miParetoBench(options: BenchOptions): Promise<BenchRow[]> {
+  const rows = runParetoBenchmark({
+    quick: options.quick,
+    onRun: (r) => progress(`MI Pareto ${describeRun(r)}`),
+  });
+  const s = summarizePareto(rows);
+  progress(
+    `MI Pareto: qNEHVI ÷ random ${formatSpread(s.overRandom)}, ÷ weighted-sum ${formatSpread(s.overWeightedSum)}, hypervolume left random ÷ qNEHVI ${formatSpread(s.gapRandomOverQnehvi)}, qNEHVI proposals over the limit ${formatSpread(s.violations.qNEHVI)}`,
+  );
+  return Promise.resolve(miParetoRows(rows));
+}
+
+export function miParetoRows(rows: readonly ParetoRow[]): BenchRow[] {
+  const s = summarizePareto(rows);
+  const seeds = [...new Set(rows.map((r) => r.seed))];
+  const perSeed = (arm: ParetoArm, seed: number, f: (r: ParetoRow) => number) =>
+    quantile(rows.filter((r) => r.arm === arm && r.seed === seed).map(f), 0.5);
+  const ratio = (top: ParetoArm, bottom: ParetoArm, f: (r: ParetoRow) => number) =>
+    spread(seeds.map((seed) => perSeed(top, seed, f) / perSeed(bottom, seed, f))).median;
+  const hv = (r: ParetoRow) => r.hypervolume;
+  return [
+    {
+      figure: `11. MI Pareto: hypervolume (share of the grid's) after ${s.experiments} experiments, σ(80 °C) ↑ water uptake ↓ dose ↓ with uptake ≤ 80 %, qNEHVI vs random (median of ${s.seeds} seeds; ratio = random ÷ qNEHVI, target ≤ 0.67)`,
+      unit: 'share',
+      graftlab: s.hypervolume.qNEHVI.median,
+      floor: s.hypervolume.random.median,
+      ratio: ratio('random', 'qNEHVI', hv),
+    },
+    {
+      figure: `11. MI Pareto: the same, qNEHVI vs weighted-sum scalarization (ratio = weighted-sum ÷ qNEHVI, target ≤ 1)`,
+      unit: 'share',
+      graftlab: s.hypervolume.qNEHVI.median,
+      floor: s.hypervolume['weighted-sum'].median,
+      ratio: ratio('weighted-sum', 'qNEHVI', hv),
+    },
+    {
+      figure: `11. MI Pareto: qNEHVI proposals after experiment 10 over the uptake limit vs random's (median of ${s.seeds} seeds; target ≤ 20 %)`,
+      unit: '%',
+      graftlab: 100 * s.violations.qNEHVI.median,
+      floor: 100 * s.violations.random.median,
+      ratio: ratio('qNEHVI', 'random', (r) => r.violations),
+    },
+  ];
+}
+
+export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  const started = performance.now();
+  const rows = runParetoBenchmark({
+    quick: argv.includes('--quick'),
+    seeds: argValue(argv, '--seeds'),
+    repeats: argValue(argv, '--repeats'),
+    onRun: (r) => process.stderr.write(`${describeRun(r)}\n`),
+  });
+  process.stdout.write(formatTable(rows, summarizePareto(rows)) + '\n');
+  process.stdout.write(`\n${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+if (require.main === module) main();
