@@ -364,10 +364,10 @@ export async function exportRows(db: Db, filters: ExportFilters = {}): Promise<E
       const col = measurementColumn(property, m.timeOnTestH);
       row[col] = m.value;
       row[col + UNCERTAINTY_SUFFIX] = m.uncertainty;
-      row[`${property.column}_conditions`] = Object.keys(m.conditions).length
-        ? canonicalJson(m.conditions)
-        : null;
-      row[`${property.column}_method`] = m.method;
+      // Conditions and method as last stated for the property; columns only where some sample has them.
+      if (Object.keys(m.conditions).length)
+        row[`${property.column}_conditions`] = canonicalJson(m.conditions);
+      if (m.method) row[`${property.column}_method`] = m.method;
     }
     for (const [kind, list] of groupBy(structuresBySample.get(sample.id) ?? [], (s) => s.kind)) {
       const urls = list.map((s) => structureUrl(s.sha256));
