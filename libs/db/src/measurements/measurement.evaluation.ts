@@ -81,7 +81,8 @@ export function evaluateMeasurement(input: MeasurementInput, at = ''): Evaluated
   let value = input.value;
   if (value !== undefined && !finite(value)) bad('value', `${String(value)} is not a number`);
   if (usableReplicates) {
-    const m = mean(replicates);
+    // To 15 significant digits: averaging decimal readings must not invent digits (0.045000000000000005).
+    const m = Number(mean(replicates).toPrecision(15));
     if (value === undefined) value = m;
     else if (finite(value) && Math.abs(value - m) > Math.max(uA, 1e-12 * Math.abs(m))) {
       bad(
