@@ -26,6 +26,7 @@ import { ProtocolsController } from './protocols/protocols.controller';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { SamplesController } from './samples/samples.controller';
+import { StructureController } from './samples/structure.controller';
 
 /** The API process: HTTP and live events; it enqueues work and never opens a device. */
 @Module({
@@ -52,6 +53,7 @@ import { SamplesController } from './samples/samples.controller';
     LabController,
     EventsController,
     SamplesController,
+    StructureController,
     CampaignsController,
     OptimizerController,
     AuthController,

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { parseCsv } from './csv';
 import type { GraftlabDb } from './db.types';
-import { exportRows, exportSamples } from './export';
+import { exportRows, exportSamples, LEGACY_MATERIAL_COLUMNS } from './export';
 import { importSamples } from './import';
 import { samplePassport } from './passport';
 import { READING_NAMES } from './reading-names';
@@ -167,7 +167,8 @@ describe.each(DB_ENGINES)('passport, export and import on %s', (engine) => {
       run_id: run.id,
       imported: false,
       base_polymer: 'ETFE',
-      base_polymer_crystallinity: 0.4,
+      base_material_crystallinity: 0.4,
+      base_material_form: 'film',
       bp_radicalYield: 1.2,
       monomer: 'styrene',
       mon_polarizability: 14.4,
@@ -284,7 +285,8 @@ describe.each(DB_ENGINES)('passport, export and import on %s', (engine) => {
       expect(exported.imported).toBe(true);
       expect(exported.run_state).toBe('completed');
       header.forEach((column, i) => {
-        const value = exported[column];
+        // Files of the earlier layout name the film thickness after the polymer; it now belongs to the base material.
+        const value = exported[LEGACY_MATERIAL_COLUMNS[column] ?? column];
         const text = value === null ? '' : String(value);
         expect([column, text]).toEqual([column, record[i]]);
       });

@@ -1,30 +1,76 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
+import { DocumentError, type Problem } from '@graftlab/validation';
 import { AuditRepository } from './repositories/audit.repository';
 import { canonicalJson, sha256Hex } from './canonical-json';
 import { CsvSyntaxError, parseCsv } from './csv';
 import type { Db } from './db.types';
 import {
+  BASE_MATERIAL_CATALOGUE,
+  BASE_MATERIAL_DESCRIPTOR_PREFIX,
+  BASE_POLYMER_CATALOGUE,
   BASE_POLYMER_DESCRIPTOR_PREFIX,
-  FIXED_EXPORT_COLUMNS,
+  CONDITION_COLUMNS,
+  EXPORT_ROLES,
+  FRACTION_BASIS_ROLES,
+  HEAD_COLUMNS,
+  LEGACY_MATERIAL_COLUMNS,
   MANIFEST_COLUMN,
-  MONOMER_DESCRIPTOR_PREFIX,
+  MATERIAL_COLUMNS,
+  parseMeasurementColumn,
+  parseMonomerDescriptor,
+  parseRoleColumn,
   PARAM_PREFIX,
+  POLYMER_COLUMNS,
+  RECIPE_COLUMNS,
+  roleColumn,
+  STRUCTURE_PREFIX,
   UNCERTAINTY_SUFFIX,
   UNIT_SUFFIX,
-} from './export';
+} from './export-columns';
+import { normalizeForm } from './materials/material-forms';
+import { evaluateMeasurement } from './measurements/measurement.evaluation';
+import type { MeasuredProperty } from './measurements/measurement-properties.catalog';
+import {
+  checkDataSource,
+  DataSourcesRepository,
+  type DataSourceInput,
+} from './repositories/data-sources.repository';
 import { DoseLedgerRepository } from './repositories/dose-ledger.repository';
+import {
+  checkIrradiation,
+  IrradiationsRepository,
+  type IrradiationInput,
+} from './repositories/irradiations.repository';
+import {
+  MaterialsRepository,
+  type BaseMaterialInput,
+  type BasePolymerInput,
+} from './repositories/materials.repository';
+import { MeasurementsRepository } from './repositories/measurements.repository';
+import {
+  recipeProblems,
+  RecipesRepository,
+  type RecipeComponentInput,
+  type RecipeInput,
+} from './repositories/recipes.repository';
 import { ResultsRepository, type NewResult } from './repositories/results.repository';
 import { RunsRepository } from './repositories/runs.repository';
 import {
-  basePolymers,
-  monomers,
+  DATA_ORIGINS,
   protocols,
   protocolVersions,
   reagentLots,
   runs,
   samples,
+  type DataOrigin,
   type Descriptors,
+  type FractionBasis,
+  type IrradiationAtmosphere,
+  type IrradiationMethod,
+  type RadiationSource,
+  type RecipeMedium,
+  type RecipeRole,
 } from './schema';
 
 export interface RejectedRow {
@@ -42,6 +88,15 @@ export interface ImportReport {
   rejected: RejectedRow[];
 }
 
+export interface ImportOptions {
+  actor?: string;
+  /**
+   * Fill descriptors the file leaves empty from @graftlab/grafting-model when a material's name matches (default
+   * false: an import records what the file says, so exporting it gives the file back).
+   */
+  fillFromCatalogue?: boolean;
+}
+
 /** Plausible degree of grafting in %: slightly negative values happen (extraction of low-mass fractions). */
 export const DG_RANGE = { min: -10, max: 3000 } as const;
 /** Pre-irradiation doses in kGy that a graft record can plausibly cite. */
@@ -49,29 +104,40 @@ export const DOSE_RANGE_KGY = { min: 0, max: 1000 } as const;
 /** Protocol that imported records cite when the file names none. */
 export const IMPORTED_PROTOCOL_ID = 'imported-records';
 
+type Catalogued = { ref: string; fields: string[] } | null;
+
+interface ParsedMeasurement {
+  column: string;
+  property: MeasuredProperty;
+  value: number;
+  uncertainty: number;
+  timeOnTestH: number | null;
+  conditions: Record<string, unknown> | null;
+  method: string | null;
+}
+
 interface ParsedRow {
   row: number;
   sampleId: string;
   barcode: string | null;
   createdAt: Date | undefined;
-  basePolymer: string;
-  basePolymerFields: {
-    polymerClass: string | null;
-    thicknessUm: number | null;
-    crystallinity: number | null;
-    densityGCm3: number | null;
-    descriptors: Descriptors;
-  };
+  origin: DataOrigin;
+  source: DataSourceInput | null;
+  polymer: BasePolymerInput;
+  material: Omit<BaseMaterialInput, 'polymer'> | null;
   substrateLot: string | null;
-  monomer: string;
-  monomerFields: { smiles: string | null; molarMassGMol: number | null; descriptors: Descriptors };
+  recipe: RecipeInput;
+  /** The column prefix of each recipe component (monomer, monomer_2, solvent, ...), for problems found later. */
+  componentColumns: string[];
   initialMassG: number | null;
   doseKGy: number;
   doseRate: number | null;
+  irradiation: Omit<IrradiationInput, 'sampleId' | 'runId'> | null;
   protocolId: string;
   protocolVersion: number;
   params: Record<string, unknown>;
   outputs: NewResult[];
+  measurements: ParsedMeasurement[];
   manifestHash: string | null;
 }
 
@@ -102,6 +168,102 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   node[parts[parts.length - 1]] = value;
 }
 
+/** Columns the importer reads (everything else that is not a parameter, descriptor or measurement is an output). */
+function isKnownColumn(c: string): boolean {
+  return (
+    (HEAD_COLUMNS as readonly string[]).includes(c) ||
+    (POLYMER_COLUMNS as readonly string[]).includes(c) ||
+    (MATERIAL_COLUMNS as readonly string[]).includes(c) ||
+    (RECIPE_COLUMNS as readonly string[]).includes(c) ||
+    (CONDITION_COLUMNS as readonly string[]).includes(c) ||
+    c in LEGACY_MATERIAL_COLUMNS ||
+    [BASE_POLYMER_CATALOGUE, BASE_MATERIAL_CATALOGUE, MANIFEST_COLUMN, 'substrate_lot'].includes(c) ||
+    FRACTION_BASIS_ROLES.some((r) => c === `${r}_fraction_basis`) ||
+    parseRoleColumn(c) !== undefined ||
+    parseMonomerDescriptor(c) !== undefined ||
+    parseMeasurementColumn(c) !== undefined ||
+    c.startsWith(PARAM_PREFIX) ||
+    c.startsWith(BASE_POLYMER_DESCRIPTOR_PREFIX) ||
+    c.startsWith(BASE_MATERIAL_DESCRIPTOR_PREFIX) ||
+    c.startsWith(STRUCTURE_PREFIX)
+  );
+}
+
+/** Where a problem found while writing (its pointer) is in the row (its column). */
+function columnOf(pointer: string, parsed: ParsedRow): string {
+  const [, area, ...rest] = pointer.split('/');
+  const field = rest.join('/');
+  const descriptor = (prefix: string) =>
+    field.startsWith('descriptors.') ? prefix + field.slice(12) : undefined;
+  switch (area) {
+    case 'polymer':
+      return (
+        descriptor(BASE_POLYMER_DESCRIPTOR_PREFIX) ??
+        (field === 'polymerClass' ? 'base_polymer_class' : 'base_polymer')
+      );
+    case 'material': {
+      const map: Record<string, string> = {
+        form: 'base_material_form',
+        thicknessUm: 'base_material_thickness_um',
+        basisWeightGM2: 'base_material_basis_weight_g_m2',
+        crystallinity: 'base_material_crystallinity',
+        densityGCm3: 'base_material_density_g_cm3',
+        supplier: 'base_material_supplier',
+        supplierLot: 'base_material_lot',
+      };
+      return descriptor(BASE_MATERIAL_DESCRIPTOR_PREFIX) ?? map[field] ?? 'base_material_form';
+    }
+    case 'recipe': {
+      const m = /^components\/(\d+)(?:\/(\w+))?(?:\/(\w+))?/.exec(field);
+      if (!m) {
+        const map: Record<string, string> = {
+          medium: 'recipe_medium',
+          monomerConcentration: 'monomer_concentration',
+          monomerConcentrationUnit: 'monomer_concentration_unit',
+        };
+        return map[field] ?? 'monomer';
+      }
+      const prefix = parsed.componentColumns[Number(m[1])] ?? 'monomer';
+      const role = parseRoleColumn(prefix)?.role ?? 'monomer';
+      const sub = m[2] === 'material' ? m[3] : m[2];
+      const map: Record<string, string> = {
+        fraction: `${prefix}_fraction`,
+        fractionBasis: `${role}_fraction_basis`,
+        concentration: `${prefix}_concentration`,
+        concentrationUnit: `${prefix}_concentration_unit`,
+        smiles: `${prefix}_smiles`,
+        cas: `${prefix}_cas`,
+        molarMassGMol: `${prefix}_molar_mass_g_mol`,
+      };
+      return (sub && map[sub]) ?? prefix;
+    }
+    case 'source':
+      return (
+        { doi: 'doi', citation: 'citation', lab: 'source_lab', reportedOn: 'source_date' }[field] ?? 'origin'
+      );
+    case 'irradiation':
+      return (
+        {
+          method: 'irradiation_method',
+          sourceKind: 'irradiation_source',
+          source: 'irradiation_source_detail',
+          facility: 'irradiation_facility',
+          atmosphere: 'irradiation_atmosphere',
+          temperatureC: 'irradiation_temperature_c',
+          storageTimeH: 'storage_time_h',
+          storageTemperatureC: 'storage_temperature_c',
+        }[field] ?? 'irradiation_method'
+      );
+    case 'measurements': {
+      const [i, f] = field.split('/');
+      const column = parsed.measurements[Number(i)]?.column ?? '*';
+      return f === 'uncertainty' ? column + UNCERTAINTY_SUFFIX : column;
+    }
+    default:
+      return '*';
+  }
+}
+
 /** Validates every row without touching the database; returns parsed rows and every problem found. */
 function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedRow[] } {
   const rejected: RejectedRow[] = [];
@@ -122,17 +284,22 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
       reason: 'at least one condition column (param_<name>) is required',
     });
   }
+  for (const [legacy, current] of Object.entries(LEGACY_MATERIAL_COLUMNS)) {
+    if (columns.includes(legacy) && columns.includes(current))
+      rejected.push({ row: 1, field: legacy, reason: `give either ${legacy} (older name) or ${current}` });
+  }
   if (rejected.length) return { rows: [], rejected };
 
-  const known = new Set<string>([...FIXED_EXPORT_COLUMNS, MANIFEST_COLUMN]);
   const isOutput = (c: string) =>
-    !known.has(c) &&
-    !c.startsWith(PARAM_PREFIX) &&
-    !c.startsWith(BASE_POLYMER_DESCRIPTOR_PREFIX) &&
-    !c.startsWith(MONOMER_DESCRIPTOR_PREFIX) &&
+    !isKnownColumn(c) &&
     !(c.endsWith(UNCERTAINTY_SUFFIX) && columns.includes(c.slice(0, -UNCERTAINTY_SUFFIX.length))) &&
     !(c.endsWith(UNIT_SUFFIX) && columns.includes(c.slice(0, -UNIT_SUFFIX.length)));
   const outputColumns = columns.filter(isOutput);
+  const roleIndices = new Map<RecipeRole, number>();
+  for (const c of columns) {
+    const p = parseRoleColumn(c);
+    if (p) roleIndices.set(p.role, Math.max(roleIndices.get(p.role) ?? 0, p.k));
+  }
 
   const rows: ParsedRow[] = [];
   const seenIds = new Map<string, number>();
@@ -152,6 +319,11 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
       const v = i < 0 ? '' : record[i].trim();
       return v === '' ? null : v;
     };
+    /** A material column, or its older name when the file uses that. */
+    const materialColumn = (c: string) =>
+      Object.entries(LEGACY_MATERIAL_COLUMNS).find(
+        ([, cur]) => cur === c && columns.includes(cur) === false,
+      )?.[0] ?? c;
     const num = (
       c: string,
       opts: { required?: boolean; min?: number; max?: number; exclusiveMin?: boolean } = {},
@@ -173,12 +345,166 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
       }
       return v;
     };
+    const positive = (c: string) => num(c, { min: 0, exclusiveMin: true });
+    const descriptors = (test: (c: string) => string | undefined): Descriptors => {
+      const out: Descriptors = {};
+      for (const c of columns) {
+        const name = test(c);
+        const v = cell(c);
+        if (name !== undefined && v !== null) out[name] = NUMBER.test(v) ? Number(v) : v;
+      }
+      return out;
+    };
+    const prefixed = (prefix: string) => (c: string) =>
+      c.startsWith(prefix) ? c.slice(prefix.length) : undefined;
+    const catalogued = (c: string): Catalogued => {
+      const text = cell(c);
+      if (text === null) return null;
+      try {
+        const v = JSON.parse(text) as { ref?: unknown; fields?: unknown };
+        if (
+          typeof v.ref === 'string' &&
+          Array.isArray(v.fields) &&
+          v.fields.every((f) => typeof f === 'string')
+        )
+          return { ref: v.ref, fields: v.fields as string[] };
+      } catch {
+        // reported below
+      }
+      bad(c, 'expected {"ref": "...", "fields": [...]} as the export writes it');
+      return null;
+    };
+    const mapProblems = (list: readonly Problem[], column: (pointer: string) => string) => {
+      for (const p of list) bad(column(p.pointer), p.message);
+    };
+
+    // Provenance: what a file calls measured-here was measured by the lab that wrote it, an alliance lab.
+    const doi = cell('doi');
+    let origin = (cell('origin') ?? (doi ? 'literature' : 'alliance-history')) as DataOrigin;
+    if (!DATA_ORIGINS.includes(origin)) {
+      bad('origin', `"${origin}" is not one of ${DATA_ORIGINS.join(', ')}`);
+      origin = 'alliance-history';
+    }
+    if (origin === 'measured-here') origin = 'alliance-history';
+    const sourceGiven = ['doi', 'citation', 'source_lab', 'source_date'].some((c) => cell(c) !== null);
+    const source: DataSourceInput | null = sourceGiven
+      ? { origin, doi, citation: cell('citation'), lab: cell('source_lab'), reportedOn: cell('source_date') }
+      : null;
+    if (source)
+      mapProblems(checkDataSource(source), (p) =>
+        p.endsWith('/doi') ? 'doi' : p.endsWith('/reportedOn') ? 'source_date' : 'origin',
+      );
+
     const basePolymer = cell('base_polymer');
     if (!basePolymer) bad('base_polymer', 'is required');
-    const monomer = cell('monomer');
-    if (!monomer) bad('monomer', 'is required');
+    let polymerClass = cell('base_polymer_class');
+    let form = cell('base_material_form');
+    if (polymerClass && normalizeForm(polymerClass)) {
+      // Files exported before base materials carry the form of lab runs as the class.
+      if (form && normalizeForm(form) !== normalizeForm(polymerClass))
+        bad(
+          'base_polymer_class',
+          `"${polymerClass}" is a form, and differs from base_material_form "${form}"`,
+        );
+      form = form ?? polymerClass;
+      polymerClass = null;
+    }
+    if (form && !normalizeForm(form))
+      bad('base_material_form', `"${form}" is not a form (film, nonwoven, fibre, powder, membrane)`);
+    const crystallinity = num(materialColumn('base_material_crystallinity'), { min: 0, max: 1 });
+    const material: ParsedRow['material'] = {
+      form,
+      thicknessUm: positive(materialColumn('base_material_thickness_um')),
+      basisWeightGM2: positive('base_material_basis_weight_g_m2'),
+      crystallinity,
+      densityGCm3: positive(materialColumn('base_material_density_g_cm3')),
+      supplier: cell('base_material_supplier'),
+      supplierLot: cell('base_material_lot'),
+      descriptors: descriptors(prefixed(BASE_MATERIAL_DESCRIPTOR_PREFIX)),
+      cataloguedAs: catalogued(BASE_MATERIAL_CATALOGUE),
+    };
+    const materialGiven =
+      form !== null ||
+      [material.thicknessUm, material.basisWeightGM2, material.crystallinity, material.densityGCm3].some(
+        (v) => v !== null,
+      ) ||
+      material.supplier !== null ||
+      material.supplierLot !== null ||
+      Object.keys(material.descriptors ?? {}).length > 0;
+
+    // The recipe: every role's components in column order.
+    const components: RecipeComponentInput[] = [];
+    const componentColumns: string[] = [];
+    for (const role of EXPORT_ROLES) {
+      const basis = cell(`${role}_fraction_basis`) as FractionBasis | null;
+      for (let k = 1; k <= (roleIndices.get(role) ?? 0); k++) {
+        const col = roleColumn(role, k);
+        const name = cell(col);
+        const fieldCells = [
+          'smiles',
+          'cas',
+          'molar_mass_g_mol',
+          'fraction',
+          'concentration',
+          'concentration_unit',
+        ];
+        if (!name) {
+          const orphan = fieldCells.find((f) => cell(`${col}_${f}`) !== null);
+          if (orphan) bad(col, `required with ${col}_${orphan}`);
+          continue;
+        }
+        const cas = cell(`${col}_cas`);
+        if (cas && !/^\d{2,7}-\d{2}-\d$/.test(cas)) bad(`${col}_cas`, `"${cas}" is not a CAS number`);
+        const monomerDescriptors =
+          role === 'monomer'
+            ? descriptors((c) =>
+                parseMonomerDescriptor(c)?.k === k ? parseMonomerDescriptor(c)!.name : undefined,
+              )
+            : undefined;
+        components.push({
+          role,
+          material: {
+            name,
+            smiles: cell(`${col}_smiles`),
+            cas,
+            molarMassGMol: positive(`${col}_molar_mass_g_mol`),
+            descriptors: monomerDescriptors,
+            cataloguedAs: role === 'monomer' ? catalogued(`${col}_catalogue`) : null,
+          },
+          fraction: num(`${col}_fraction`),
+          fractionBasis: basis,
+          concentration: num(`${col}_concentration`),
+          concentrationUnit: cell(`${col}_concentration_unit`),
+        });
+        componentColumns.push(col);
+      }
+    }
+    const recipe: RecipeInput = {
+      medium: cell('recipe_medium') as RecipeMedium | null,
+      monomerConcentration: num('monomer_concentration'),
+      monomerConcentrationUnit: cell('monomer_concentration_unit'),
+      components,
+    };
+    if (cell('monomer') === null) bad('monomer', 'is required');
+    else {
+      const parsedSoFar = { componentColumns, measurements: [] } as unknown as ParsedRow;
+      mapProblems(recipeProblems(recipe, '/recipe'), (p) => columnOf(p, parsedSoFar));
+    }
+
     const doseKGy = num('dose_kGy', { required: true, ...DOSE_RANGE_KGY });
     const dg = num('degreeOfGrafting', { required: true, ...DG_RANGE });
+    const irradiation: ParsedRow['irradiation'] = {
+      method: cell('irradiation_method') as IrradiationMethod | null,
+      sourceKind: cell('irradiation_source') as RadiationSource | null,
+      source: cell('irradiation_source_detail'),
+      facility: cell('irradiation_facility'),
+      atmosphere: cell('irradiation_atmosphere') as IrradiationAtmosphere | null,
+      temperatureC: num('irradiation_temperature_c'),
+      storageTimeH: num('storage_time_h', { min: 0 }),
+      storageTemperatureC: num('storage_temperature_c'),
+    };
+    const irradiationGiven = Object.values(irradiation).some((v) => v !== null);
+    mapProblems(checkIrradiation(irradiation, '/irradiation'), (p) => columnOf(p, {} as ParsedRow));
 
     const params: Record<string, unknown> = {};
     for (const c of columns.filter((x) => x.startsWith(PARAM_PREFIX))) {
@@ -189,15 +515,6 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
     }
     if (Object.keys(params).length === 0)
       bad(`${PARAM_PREFIX}*`, 'no condition given (every param_ cell is empty)');
-
-    const descriptors = (prefix: string): Descriptors => {
-      const out: Descriptors = {};
-      for (const c of columns.filter((x) => x.startsWith(prefix))) {
-        const v = cell(c);
-        if (v !== null) out[c.slice(prefix.length)] = NUMBER.test(v) ? Number(v) : v;
-      }
-      return out;
-    };
 
     const outputs: NewResult[] = [];
     const manifestHash = cell(MANIFEST_COLUMN);
@@ -216,6 +533,60 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
         uncertainty: u,
         unit: unit ?? (c === 'degreeOfGrafting' ? '%' : null),
         manifestHash,
+      });
+    }
+
+    // Measurements: each value column with its uncertainty (required: the wide form has no replicates).
+    const parsedMeasurements: ParsedMeasurement[] = [];
+    for (const c of columns) {
+      const m = parseMeasurementColumn(c);
+      if (!m || m.kind !== 'value') continue;
+      const value = num(c);
+      const uText = cell(c + UNCERTAINTY_SUFFIX);
+      if (value === null) {
+        if (uText !== null) bad(c + UNCERTAINTY_SUFFIX, `uncertainty given without a value of ${c}`);
+        continue;
+      }
+      const u = num(c + UNCERTAINTY_SUFFIX);
+      if (uText === null) {
+        bad(
+          c + UNCERTAINTY_SUFFIX,
+          `required: the standard uncertainty (k = 1) of ${c}, in ${m.property.unit} (the wide layout has no replicates or resolution to derive it from)`,
+        );
+        continue;
+      }
+      try {
+        evaluateMeasurement({
+          property: m.property.key,
+          value,
+          unit: m.property.unit,
+          uncertainty: u ?? undefined,
+        });
+      } catch (e) {
+        if (!(e instanceof DocumentError)) throw e;
+        for (const p of e.problems) bad(p.pointer === '/uncertainty' ? c + UNCERTAINTY_SUFFIX : c, p.message);
+        continue;
+      }
+      let conditions: Record<string, unknown> | null = null;
+      const conditionsText = cell(`${m.property.column}_conditions`);
+      if (conditionsText !== null) {
+        try {
+          const parsed = JSON.parse(conditionsText) as unknown;
+          if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+            conditions = parsed as Record<string, unknown>;
+          else bad(`${m.property.column}_conditions`, 'expected a JSON object such as {"medium":"1 M KOH"}');
+        } catch {
+          bad(`${m.property.column}_conditions`, 'expected a JSON object such as {"medium":"1 M KOH"}');
+        }
+      }
+      parsedMeasurements.push({
+        column: c,
+        property: m.property,
+        value,
+        uncertainty: u!,
+        timeOnTestH: m.timeOnTestH,
+        conditions,
+        method: cell(`${m.property.column}_method`),
       });
     }
 
@@ -241,28 +612,27 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
       sampleId,
       barcode,
       createdAt,
-      basePolymer: basePolymer ?? '',
-      basePolymerFields: {
-        polymerClass: cell('base_polymer_class'),
-        thicknessUm: num('base_polymer_thickness_um', { min: 0, exclusiveMin: true }),
-        crystallinity: num('base_polymer_crystallinity', { min: 0, max: 1 }),
-        densityGCm3: num('base_polymer_density_g_cm3', { min: 0, exclusiveMin: true }),
-        descriptors: descriptors(BASE_POLYMER_DESCRIPTOR_PREFIX),
+      origin,
+      source,
+      polymer: {
+        name: basePolymer ?? '',
+        polymerClass,
+        descriptors: descriptors(prefixed(BASE_POLYMER_DESCRIPTOR_PREFIX)),
+        cataloguedAs: catalogued(BASE_POLYMER_CATALOGUE),
       },
+      material: materialGiven ? material : null,
       substrateLot: cell('substrate_lot'),
-      monomer: monomer ?? '',
-      monomerFields: {
-        smiles: cell('monomer_smiles'),
-        molarMassGMol: num('monomer_molar_mass_g_mol', { min: 0, exclusiveMin: true }),
-        descriptors: descriptors(MONOMER_DESCRIPTOR_PREFIX),
-      },
-      initialMassG: num('initial_mass_g', { min: 0, exclusiveMin: true }),
+      recipe,
+      componentColumns,
+      initialMassG: positive('initial_mass_g'),
       doseKGy: doseKGy ?? 0,
-      doseRate: num('dose_rate_kGy_h', { min: 0, exclusiveMin: true }),
+      doseRate: positive('dose_rate_kGy_h'),
+      irradiation: irradiationGiven ? irradiation : null,
       protocolId: cell('protocol_id') ?? IMPORTED_PROTOCOL_ID,
       protocolVersion,
       params,
       outputs,
+      measurements: parsedMeasurements,
       manifestHash,
     };
     if (problems.length) rejected.push(...problems);
@@ -272,15 +642,17 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
 }
 
 /**
- * Loads historical grafting records (the export's CSV layout) in ONE transaction. Every row is
- * validated first; if any row is bad nothing is imported and the report names each bad row and field.
- * Imported samples carry imported=true, a completed run with the conditions, a dose-ledger entry and
- * results written through the outbox, so the optimizer sees them like its own observations.
+ * Loads grafting records (the export's wide CSV layout) in ONE transaction. Every row is validated first; if any row
+ * is bad nothing is imported and the report names each bad row and column. A row that contradicts what the database
+ * (or an earlier row) records about a material is refused the same way. Each imported row becomes a sample with its
+ * provenance, base material, recipe, a completed run holding the conditions, a dose-ledger entry, its irradiation
+ * record, results written through the outbox (so the optimizer sees them like its own observations) and its
+ * measurements.
  */
 export async function importSamples(
   db: Db,
   csvText: string,
-  options: { actor?: string } = {},
+  options: ImportOptions = {},
 ): Promise<ImportReport> {
   let records: string[][];
   try {
@@ -325,33 +697,57 @@ export async function importSamples(
     return { ok: false, imported: 0, rows: rowCount, rejected };
   }
 
-  let current = 0;
+  const catalogue = options.fillFromCatalogue ?? false;
+  let current: ParsedRow | undefined;
   try {
     await db.transaction(async (tx) => {
-      const polymerIds = new Map<string, string>();
-      const monomerIds = new Map<string, string>();
       const protocolHashes = new Map<string, string>();
+      const materialsRepo = new MaterialsRepository(tx);
       for (const r of rows) {
-        current = r.row;
-        polymerIds.set(r.basePolymer, polymerIds.get(r.basePolymer) ?? (await ensureBasePolymer(tx, r)));
-        monomerIds.set(r.monomer, monomerIds.get(r.monomer) ?? (await ensureMonomer(tx, r)));
+        current = r;
         const protocolKey = `${r.protocolId}@${r.protocolVersion}`;
         const protocolHash =
           protocolHashes.get(protocolKey) ?? (await ensureProtocol(tx, r.protocolId, r.protocolVersion));
         protocolHashes.set(protocolKey, protocolHash);
+        const source = r.source ? await new DataSourcesRepository(tx).upsert(r.source, '/source') : null;
+        const polymer = await materialsRepo.upsertBasePolymer({ ...r.polymer, catalogue }, '/polymer');
+        const material = r.material
+          ? await materialsRepo.upsertBaseMaterial(
+              { ...r.material, polymer: polymer.name, catalogue },
+              '/material',
+            )
+          : null;
         if (r.substrateLot) {
           await tx
             .insert(reagentLots)
-            .values({ id: r.substrateLot, kind: 'substrate', basePolymerId: polymerIds.get(r.basePolymer) })
+            .values({
+              id: r.substrateLot,
+              kind: 'substrate',
+              basePolymerId: polymer.id,
+              baseMaterialId: material?.id,
+            })
             .onConflictDoNothing();
         }
+        const recipe = await new RecipesRepository(tx).upsert(
+          {
+            ...r.recipe,
+            components: r.recipe.components.map((c) => ({
+              ...c,
+              material: typeof c.material === 'string' ? c.material : { ...c.material, catalogue },
+            })),
+          },
+          '/recipe',
+        );
         await tx.insert(samples).values({
           id: r.sampleId,
           barcode: r.barcode,
           substrateLotId: r.substrateLot,
-          basePolymerId: polymerIds.get(r.basePolymer),
+          basePolymerId: polymer.id,
+          baseMaterialId: material?.id ?? null,
           initialMassG: r.initialMassG,
           imported: true,
+          origin: r.origin,
+          sourceId: source?.id ?? null,
           status: 'measured',
           createdAt: r.createdAt,
         });
@@ -360,7 +756,7 @@ export async function importSamples(
           protocolVersion: r.protocolVersion,
           protocolHash,
           parameterValues: r.params,
-          monomerId: monomerIds.get(r.monomer),
+          recipeId: recipe.id,
           manifestHash: r.manifestHash,
           sampleIds: [r.sampleId],
           createdAt: r.createdAt,
@@ -379,12 +775,36 @@ export async function importSamples(
           deliveredKGy: r.doseKGy,
           doseRateKGyPerH: r.doseRate,
         });
+        if (r.irradiation) {
+          await new IrradiationsRepository(tx).record(
+            { ...r.irradiation, sampleId: r.sampleId, runId: run.id },
+            '/irradiation',
+          );
+        }
         await new ResultsRepository(tx).recordResults(
           run.id,
           r.outputs.map((o) => ({ ...o, sampleId: r.sampleId, computedAt: r.createdAt })),
         );
+        const measurementsRepo = new MeasurementsRepository(tx);
+        for (const [i, m] of r.measurements.entries()) {
+          await measurementsRepo.add(
+            {
+              sampleId: r.sampleId,
+              property: m.property.key,
+              value: m.value,
+              unit: m.property.unit,
+              uncertainty: m.uncertainty,
+              timeOnTestH: m.timeOnTestH,
+              conditions: m.conditions,
+              method: m.method,
+              origin: r.origin,
+              source: r.source,
+            },
+            `/measurements/${i}`,
+          );
+        }
       }
-      current = 0;
+      current = undefined;
       await new AuditRepository(tx).append({
         actor: options.actor ?? 'import',
         action: 'samples.import',
@@ -393,37 +813,29 @@ export async function importSamples(
       });
     });
   } catch (e) {
+    const row = current;
+    if (e instanceof DocumentError && row) {
+      return {
+        ok: false,
+        imported: 0,
+        rows: rowCount,
+        rejected: e.problems.map((p) => ({
+          row: row.row,
+          field: columnOf(p.pointer, row),
+          reason: p.message,
+        })),
+      };
+    }
     return {
       ok: false,
       imported: 0,
       rows: rowCount,
-      rejected: [{ row: current, field: '*', reason: `database refused the row: ${(e as Error).message}` }],
+      rejected: [
+        { row: row?.row ?? 0, field: '*', reason: `database refused the row: ${(e as Error).message}` },
+      ],
     };
   }
   return { ok: true, imported: rows.length, rows: rowCount, rejected: [] };
-}
-
-async function ensureBasePolymer(tx: Db, r: ParsedRow): Promise<string> {
-  const [found] = await tx
-    .select({ id: basePolymers.id })
-    .from(basePolymers)
-    .where(eq(basePolymers.name, r.basePolymer));
-  if (found) return found.id;
-  const [row] = await tx
-    .insert(basePolymers)
-    .values({ id: r.basePolymer, name: r.basePolymer, ...r.basePolymerFields })
-    .returning({ id: basePolymers.id });
-  return row.id;
-}
-
-async function ensureMonomer(tx: Db, r: ParsedRow): Promise<string> {
-  const [found] = await tx.select({ id: monomers.id }).from(monomers).where(eq(monomers.name, r.monomer));
-  if (found) return found.id;
-  const [row] = await tx
-    .insert(monomers)
-    .values({ id: r.monomer, name: r.monomer, ...r.monomerFields })
-    .returning({ id: monomers.id });
-  return row.id;
 }
 
 /** Imported records cite a placeholder protocol version describing their origin, created on first use. */

@@ -1,6 +1,6 @@
 export * from './schema';
 export type { Db, DbEngine, GraftlabDb, GraftlabSchema, OpenDatabaseOptions } from './db.types';
-export { openDatabase, openDatabaseFromConfig, pingDatabase } from './open-database';
+export { migrateDatabase, openDatabase, openDatabaseFromConfig, pingDatabase } from './open-database';
 export { servePglite, type ServePgliteOptions, type ServedPglite } from './serve-pglite';
 export { migrationsFolder } from './migrations-folder';
 export {
@@ -21,6 +21,25 @@ export { manifestHash, type RunManifest } from './manifest';
 export * from './uncertainty';
 export { READING_NAMES } from './reading-names';
 export * from './repositories/materials.repository';
+export * from './repositories/recipes.repository';
+export * from './repositories/data-sources.repository';
+export * from './repositories/irradiations.repository';
+export * from './repositories/measurements.repository';
+export * from './repositories/structures.repository';
+export {
+  evaluateMeasurement,
+  type EvaluatedMeasurement,
+  type MeasurementInput,
+} from './measurements/measurement.evaluation';
+export {
+  MEASURED_PROPERTIES,
+  findProperty,
+  type MeasuredProperty,
+} from './measurements/measurement-properties.catalog';
+export { hoursOf, parseUnit } from './measurements/measurement.units';
+export { mainPeak, type Peak } from './measurements/structure-peak.analysis';
+export { normalizeForm } from './materials/material-forms';
+export { CONCENTRATION_UNITS } from './materials/concentration.units';
 export * from './repositories/protocols.repository';
 export * from './repositories/samples.repository';
 export * from './repositories/runs.repository';
@@ -45,6 +64,7 @@ export {
   type ExportRow,
   type ExportValue,
 } from './export';
+export { exportMeasurementRows, exportMeasurements, MEASUREMENT_EXPORT_COLUMNS } from './measurements.export';
 export {
   importSamples,
   DG_RANGE,
@@ -60,5 +80,5 @@ export {
   scratchPgliteDir,
   DEFAULT_TEST_POSTGRES_URL,
 } from './testing/scratch-database';
-export { seedBasics, seedRun } from './testing/seed';
+export { seedBasics, seedRun, SEEDED_MATERIAL } from './testing/seed';
 export { DbModule, GRAFTLAB_DB } from './db.module';

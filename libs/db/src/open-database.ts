@@ -85,6 +85,18 @@ function withHandle(db: Db, engine: GraftlabDb['engine'], close: () => Promise<v
   });
 }
 
+/**
+ * Applies the migrations of a folder (default: the library's) to an open database. openDatabase does this itself;
+ * this is for tests that stop at an earlier migration to check what a later one does to existing data.
+ */
+export async function migrateDatabase(db: GraftlabDb, folder: string = migrationsFolder()): Promise<void> {
+  if (db.engine === 'pglite') {
+    await migratePglite(db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder: folder });
+  } else {
+    await migratePg(db as unknown as Parameters<typeof migratePg>[0], { migrationsFolder: folder });
+  }
+}
+
 /** Cheap liveness probe for health checks. */
 export async function pingDatabase(db: Db): Promise<void> {
   await db.execute(sql`select 1`);

@@ -1,13 +1,23 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db.types';
+import { findProperty } from './measurements/measurement-properties.catalog';
 import { READING_NAMES } from './reading-names';
+import type { DataSource } from './repositories/data-sources.repository';
+import type { Irradiation } from './repositories/irradiations.repository';
+import type { Measurement } from './repositories/measurements.repository';
+import { RecipesRepository, type RecipeWithComponents } from './repositories/recipes.repository';
+import { structureUrl, type StructureRecord } from './repositories/structures.repository';
 import type { DoseRecord } from './repositories/dose-ledger.repository';
 import type { Reading } from './repositories/readings.repository';
 import type { Result } from './repositories/results.repository';
 import type { SampleEvent } from './repositories/samples.repository';
 import {
+  baseMaterials,
   basePolymers,
+  dataSources,
   doseLedger,
+  irradiations,
+  measurements,
   readings,
   reagentLots,
   results,
@@ -16,6 +26,7 @@ import {
   sampleEvents,
   samples,
   stepJournal,
+  structureRecords,
 } from './schema';
 
 export interface PassportReading {
@@ -29,11 +40,37 @@ export interface PassportReading {
   receivedAt: Date;
 }
 
+/** One measured value as the passport shows it: canonical and as entered, with its provenance. */
+export type PassportMeasurement = Omit<Measurement, 'sampleId' | 'property' | 'unit'> & {
+  source: DataSource | null;
+  /** Where the structure record it was derived from is served. */
+  structureUrl: string | null;
+};
+
+/** All measurements of one property; a time series in order of time on test. */
+export interface PassportProperty {
+  property: string;
+  label: string;
+  unit: string;
+  values: PassportMeasurement[];
+}
+
 /** Everything known about one sample, from substrate lot to computed outputs, with provenance. */
 export interface SamplePassport {
   sample: typeof samples.$inferSelect;
+  /** measured-here, alliance-history or literature, and the citable source of an imported record. */
+  provenance: { origin: string; source: DataSource | null };
   basePolymer: typeof basePolymers.$inferSelect | null;
+  baseMaterial: typeof baseMaterials.$inferSelect | null;
   substrateLot: typeof reagentLots.$inferSelect | null;
+  /** The grafting solution of each run that has one, in run order. */
+  recipes: RecipeWithComponents[];
+  /** Method, source, atmosphere, temperature and storage before grafting, per run. */
+  irradiations: Irradiation[];
+  /** Measurements grouped by property (sorted by key). */
+  measurements: PassportProperty[];
+  /** Arrays and files attached to the sample, with the URL path of their bytes. */
+  structures: (StructureRecord & { url: string })[];
   w0: { replicates: PassportReading[]; meanG: number | null };
   irradiation: {
     records: Pick<
@@ -74,6 +111,7 @@ export interface SamplePassport {
   >[];
   runs: {
     id: string;
+    recipeId: string | null;
     protocolId: string;
     protocolVersion: number;
     protocolHash: string;
@@ -114,6 +152,58 @@ export async function samplePassport(db: Db, sampleId: string): Promise<SamplePa
   const [substrateLot] = sample.substrateLotId
     ? await db.select().from(reagentLots).where(eq(reagentLots.id, sample.substrateLotId))
     : [];
+  const [baseMaterial] = sample.baseMaterialId
+    ? await db.select().from(baseMaterials).where(eq(baseMaterials.id, sample.baseMaterialId))
+    : [];
+  const [irradiationRows, measurementRows, structureRows] = await Promise.all([
+    db
+      .select()
+      .from(irradiations)
+      .where(eq(irradiations.sampleId, sampleId))
+      .orderBy(asc(irradiations.createdAt), asc(irradiations.id)),
+    db
+      .select()
+      .from(measurements)
+      .where(eq(measurements.sampleId, sampleId))
+      .orderBy(
+        asc(measurements.property),
+        sql`${measurements.timeOnTestH} asc nulls first`,
+        asc(measurements.measuredAt),
+        asc(measurements.recordedAt),
+        asc(measurements.id),
+      ),
+    db
+      .select()
+      .from(structureRecords)
+      .where(eq(structureRecords.sampleId, sampleId))
+      .orderBy(asc(structureRecords.createdAt), asc(structureRecords.id)),
+  ]);
+  const sourceIds = [
+    ...new Set(
+      [sample.sourceId, ...measurementRows.map((m) => m.sourceId)].filter((id): id is string => Boolean(id)),
+    ),
+  ];
+  const sources = sourceIds.length
+    ? await db.select().from(dataSources).where(inArray(dataSources.id, sourceIds))
+    : [];
+  const sourceById = new Map(sources.map((s) => [s.id, s]));
+  const structureById = new Map(structureRows.map((s) => [s.id, s]));
+  const byProperty = new Map<string, PassportProperty>();
+  for (const m of measurementRows) {
+    const { sampleId: _s, property, unit, ...rest } = m;
+    const group = byProperty.get(property) ?? {
+      property,
+      label: findProperty(property)?.label ?? property,
+      unit,
+      values: [],
+    };
+    group.values.push({
+      ...rest,
+      source: m.sourceId ? (sourceById.get(m.sourceId) ?? null) : null,
+      structureUrl: m.structureId ? structureUrl(structureById.get(m.structureId)?.sha256 ?? '') : null,
+    });
+    byProperty.set(property, group);
+  }
   const [doses, allReadings, sampleResults, custody, runRows] = await Promise.all([
     db.select().from(doseLedger).where(eq(doseLedger.sampleId, sampleId)).orderBy(asc(doseLedger.id)),
     db.select().from(readings).where(eq(readings.sampleId, sampleId)).orderBy(asc(readings.id)),
@@ -170,10 +260,27 @@ export async function samplePassport(db: Db, sampleId: string): Promise<SamplePa
     ),
   ];
 
+  const recipesRepo = new RecipesRepository(db);
+  const recipeIds = [
+    ...new Set(runRows.map((r) => r.run.recipeId).filter((id): id is string => Boolean(id))),
+  ];
+  const recipes = (await Promise.all(recipeIds.map((id) => recipesRepo.get(id)))).filter(
+    (r): r is RecipeWithComponents => Boolean(r),
+  );
+
   return {
     sample,
+    provenance: {
+      origin: sample.origin,
+      source: sample.sourceId ? (sourceById.get(sample.sourceId) ?? null) : null,
+    },
     basePolymer: basePolymer ?? null,
+    baseMaterial: baseMaterial ?? null,
     substrateLot: substrateLot ?? null,
+    recipes,
+    irradiations: irradiationRows,
+    measurements: [...byProperty.values()],
+    structures: structureRows.map((s) => ({ ...s, url: structureUrl(s.sha256) })),
     w0: { replicates: w0, meanG: meanOf(w0) ?? sample.initialMassG },
     irradiation: {
       records: doses.map((d) => ({
@@ -221,6 +328,7 @@ export async function samplePassport(db: Db, sampleId: string): Promise<SamplePa
     })),
     runs: runRows.map(({ run }) => ({
       id: run.id,
+      recipeId: run.recipeId,
       protocolId: run.protocolId,
       protocolVersion: run.protocolVersion,
       protocolHash: run.protocolHash,

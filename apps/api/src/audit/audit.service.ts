@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditRepository, type AuditEntry, type AuditVerification, type GraftlabDb } from '@graftlab/db';
+import {
+  AuditRepository,
+  type AuditEntry,
+  type AuditVerification,
+  type Db,
+  type GraftlabDb,
+} from '@graftlab/db';
 import { DATABASE } from '@graftlab/runtime';
 import type { Actor } from '../auth/roles.decorator';
 
@@ -21,7 +27,16 @@ export class AuditService {
   }
 
   async record(actor: Actor, event: AuditEvent): Promise<void> {
-    await this.repo.append({
+    await this.entryIn(this.repo, actor, event);
+  }
+
+  /** The entry written inside the caller's transaction: the change and its audit entry are kept, or neither. */
+  async recordIn(tx: Db, actor: Actor, event: AuditEvent): Promise<void> {
+    await this.entryIn(new AuditRepository(tx), actor, event);
+  }
+
+  private async entryIn(repo: AuditRepository, actor: Actor, event: AuditEvent): Promise<void> {
+    await repo.append({
       actor: actor.name,
       role: actor.role,
       action: event.action,

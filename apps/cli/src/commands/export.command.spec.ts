@@ -66,6 +66,20 @@ describe.each(DB_ENGINES)('graftlab export on %s', (engine) => {
     expect(JSON.parse(campaign.stdout.join('\n'))).toEqual([]);
   });
 
+  it('prints the long form: one row per measurement', async () => {
+    const out = memoryOutput();
+    expect(await runExport({ format: 'csv', shape: 'long' }, out, open)).toBe(EXIT.ok);
+    expect(parseCsv(out.stdout.join('\n'))[0].slice(0, 4)).toEqual([
+      'measurement_id',
+      'sample_id',
+      'barcode',
+      'property',
+    ]);
+    const bad = memoryOutput();
+    expect(await runExport({ shape: 'tall' }, bad, open)).toBe(EXIT.usage);
+    expect(bad.stderr[0]).toContain('--shape must be wide or long');
+  });
+
   it('refuses a bad format or date as usage errors', async () => {
     const out = memoryOutput();
     expect(await runExport({ format: 'xlsx' }, out, open)).toBe(EXIT.usage);

@@ -2,8 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { loadConfig } from '@graftlab/config';
 import {
+  exportMeasurementRows,
   exportRows,
   formatExport,
+  MEASUREMENT_EXPORT_COLUMNS,
   openDatabaseFromConfig,
   type ExportFilters,
   type GraftlabDb,
@@ -12,6 +14,8 @@ import { EXIT, processOutput, type CliOutput } from '../cli-output';
 
 export interface ExportCommandOptions {
   format?: string;
+  /** wide (one row per sample, default) or long (one row per measurement). */
+  shape?: string;
   out?: string;
   campaign?: string;
   protocol?: string;
@@ -44,6 +48,11 @@ export async function runExport(
     out.err(`graftlab export: --format must be csv or json, not "${format}"`);
     return EXIT.usage;
   }
+  const shape = opts.shape ?? 'wide';
+  if (shape !== 'wide' && shape !== 'long') {
+    out.err(`graftlab export: --shape must be wide or long, not "${shape}"`);
+    return EXIT.usage;
+  }
   const filters: ExportFilters = {
     campaignId: opts.campaign,
     protocolId: opts.protocol,
@@ -70,11 +79,15 @@ export async function runExport(
     return EXIT.unreachable;
   }
   try {
-    const rows = await exportRows(db, filters);
-    const text = formatExport(rows, format);
+    const rows = shape === 'long' ? await exportMeasurementRows(db, filters) : await exportRows(db, filters);
+    const text =
+      shape === 'long'
+        ? formatExport(rows, format, [...MEASUREMENT_EXPORT_COLUMNS])
+        : formatExport(rows, format);
     if (opts.out) {
       await writeFile(opts.out, format === 'json' ? text + '\n' : text);
-      out.err(`exported ${rows.length} sample${rows.length === 1 ? '' : 's'} to ${opts.out}`);
+      const what = shape === 'long' ? 'measurement' : 'sample';
+      out.err(`exported ${rows.length} ${what}${rows.length === 1 ? '' : 's'} to ${opts.out}`);
     } else {
       out.out(text.replace(/\r?\n$/, ''));
     }
@@ -91,9 +104,10 @@ export function registerExportCommand(program: Command): void {
   program
     .command('export')
     .description(
-      'export one row per sample (descriptors, conditions, results with uncertainty, manifest hash)',
+      'export one row per sample (provenance, materials, recipe, conditions, outputs, measurements) or per measurement',
     )
     .option('--format <format>', 'csv or json', 'csv')
+    .option('--shape <shape>', 'wide: one row per sample; long: one row per measurement', 'wide')
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--campaign <id>', 'only samples of this campaign')
     .option('--protocol <id>', 'only samples run with this protocol')

@@ -62,6 +62,26 @@ describe.each(DB_ENGINES)('graftlab import on %s', (engine) => {
     expect(again.stderr[0]).toBe(`${file}: row 2: sample_id: CLI-1 already exists`);
   });
 
+  it('fills catalogue descriptors when asked, and marks them as catalogue values', async () => {
+    const file = join(dir, 'catalogue.csv');
+    await writeFile(
+      file,
+      'sample_id,base_polymer,base_material_form,base_material_thickness_um,monomer,dose_kGy,param_t,degreeOfGrafting\nCAT-1,ETFE,film,25,VBC,20,60,40\n',
+    );
+    expect(await runImport(file, { fillDescriptors: true }, memoryOutput(), open)).toBe(EXIT.ok);
+    const [row] = (await exportRows(db)).filter((r) => r.sample_id === 'CAT-1');
+    expect(row).toMatchObject({
+      bp_radicalYield: 0.8,
+      base_material_crystallinity: 0.4,
+      monomer_cas: '1592-20-7',
+      monomer_molar_mass_g_mol: 152.62,
+    });
+    expect(JSON.parse(row.base_material_catalogue as string)).toEqual({
+      ref: 'grafting-model:ETFE',
+      fields: ['crystallinity', 'densityGCm3'],
+    });
+  });
+
   it('says when the file cannot be read or the database cannot be opened', async () => {
     const out = memoryOutput();
     expect(await runImport(join(dir, 'missing.csv'), {}, out, open)).toBe(EXIT.invalid);

@@ -10,7 +10,7 @@ import { EXIT, processOutput, type CliOutput } from '../cli-output';
  */
 export async function runImport(
   file: string,
-  opts: { json?: boolean },
+  opts: { json?: boolean; fillDescriptors?: boolean },
   out: CliOutput,
   open: () => Promise<GraftlabDb> = () => openDatabaseFromConfig(loadConfig()),
 ): Promise<number> {
@@ -29,7 +29,7 @@ export async function runImport(
     return EXIT.unreachable;
   }
   try {
-    const report = await importSamples(db, text, { actor: 'cli' });
+    const report = await importSamples(db, text, { actor: 'cli', fillFromCatalogue: opts.fillDescriptors });
     if (opts.json) {
       out.out(JSON.stringify({ file, ...report }));
     } else if (report.ok) {
@@ -56,7 +56,11 @@ export function registerImportCommand(program: Command): void {
     )
     .argument('<file>', 'CSV file in the export layout')
     .option('--json', 'print the report as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option(
+      '--fill-descriptors',
+      'fill empty descriptors of catalogue materials from @graftlab/grafting-model (marked as catalogue values)',
+    )
+    .action(async (file: string, opts: { json?: boolean; fillDescriptors?: boolean }) => {
       process.exitCode = await runImport(file, opts, processOutput);
     });
 }

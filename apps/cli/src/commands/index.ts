@@ -10,6 +10,7 @@ import { registerValidateCommand } from './validate.command';
 import { registerPlanCommand } from './plan.command';
 import { registerExportCommand } from './export.command';
 import { registerImportCommand } from './import.command';
+import { registerMeasureCommand } from './measure.command';
 import { registerDemoCommand } from '../demo/demo.command';
 
 /** Each command module exports a register function; add yours to this list (one line each). */
@@ -21,6 +22,7 @@ export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [
   registerVirtualLabCommand,
   registerExportCommand,
   registerImportCommand,
+  registerMeasureCommand,
   registerDemoCommand,
   registerAuditCommand,
   registerTokenCommand,

@@ -12,12 +12,12 @@ export interface RunCommandOptions {
   readonly json: boolean;
 }
 
-/** `--param dose=30 --param basePolymer=PE`: numbers become numbers, the rest stays text. */
-export function parseParams(pairs: readonly string[]): Record<string, unknown> {
+/** `--param dose=30 --param basePolymer=PE` (or another flag's pairs): numbers become numbers, the rest stays text. */
+export function parseParams(pairs: readonly string[], flag = '--param'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new Error(`--param ${pair}: expected name=value`);
+    if (i <= 0) throw new Error(`${flag} ${pair}: expected name=value`);
     const raw = pair.slice(i + 1);
     out[pair.slice(0, i)] =
       raw.trim() !== '' && Number.isFinite(Number(raw))

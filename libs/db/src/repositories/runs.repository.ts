@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import { InvalidTransitionError, NotFoundError } from '../db.errors';
 import type { Db } from '../db.types';
 import { RUN_TRANSITIONS, TERMINAL_RUN_STATES } from '../run-transitions';
-import { runs, runSamples, type RunState } from '../schema';
+import { recipeComponents, runs, runSamples, type RunState } from '../schema';
 
 export type Run = typeof runs.$inferSelect;
 
@@ -14,6 +14,8 @@ export interface NewRun {
   protocolHash: string;
   parameterValues?: Record<string, unknown>;
   monomerId?: string | null;
+  /** The grafting solution (RecipesRepository.upsert); monomerId defaults to its main monomer. */
+  recipeId?: string | null;
   station?: string | null;
   priority?: number;
   idempotencyKey?: string | null;
@@ -34,13 +36,18 @@ export class RunsRepository {
    */
   async create(input: NewRun): Promise<{ run: Run; created: boolean }> {
     return this.db.transaction(async (tx) => {
+      const monomerId =
+        input.monomerId === undefined && input.recipeId
+          ? await mainMonomerOf(tx, input.recipeId)
+          : input.monomerId;
       const values = {
         id: input.id ?? randomUUID(),
         protocolId: input.protocolId,
         protocolVersion: input.protocolVersion,
         protocolHash: input.protocolHash,
         parameterValues: input.parameterValues ?? {},
-        monomerId: input.monomerId,
+        monomerId,
+        recipeId: input.recipeId,
         station: input.station,
         priority: input.priority ?? 0,
         idempotencyKey: input.idempotencyKey,
@@ -70,6 +77,16 @@ export class RunsRepository {
           );
       }
       return { run: inserted, created: true };
+    });
+  }
+
+  /** Records the recipe a run grafts with (and its main monomer as the run's monomer), once known. */
+  async setRecipe(id: string, recipeId: string): Promise<Run> {
+    return this.db.transaction(async (tx) => {
+      const monomerId = await mainMonomerOf(tx, recipeId);
+      const [row] = await tx.update(runs).set({ recipeId, monomerId }).where(eq(runs.id, id)).returning();
+      if (!row) throw new NotFoundError('run', id);
+      return row;
     });
   }
 
@@ -170,4 +187,16 @@ export class RunsRepository {
   async setManifestHash(id: string, manifestHash: string): Promise<void> {
     await this.db.update(runs).set({ manifestHash }).where(eq(runs.id, id));
   }
+}
+
+/** The recipe's position-1 monomer (the main one); NotFoundError for an unknown recipe. */
+async function mainMonomerOf(db: Db, recipeId: string): Promise<string> {
+  const [main] = await db
+    .select({ monomerId: recipeComponents.monomerId })
+    .from(recipeComponents)
+    .where(and(eq(recipeComponents.recipeId, recipeId), eq(recipeComponents.role, 'monomer')))
+    .orderBy(asc(recipeComponents.position))
+    .limit(1);
+  if (!main?.monomerId) throw new NotFoundError('recipe', recipeId);
+  return main.monomerId;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { NotFoundError } from '../db.errors';
 import type { Db } from '../db.types';
-import { sampleEvents, samples, type SampleStatus } from '../schema';
+import { baseMaterials, sampleEvents, samples, type DataOrigin, type SampleStatus } from '../schema';
 
 export type Sample = typeof samples.$inferSelect;
 export type SampleEvent = typeof sampleEvents.$inferSelect;
@@ -12,10 +12,14 @@ export interface NewSample {
   barcode?: string | null;
   substrateLotId?: string | null;
   basePolymerId?: string | null;
+  /** The substrate (MaterialsRepository.upsertBaseMaterial); its polymer is filled in when basePolymerId is not given. */
+  baseMaterialId?: string | null;
   initialMassG?: number | null;
   location?: string | null;
   imported?: boolean;
   status?: SampleStatus;
+  origin?: DataOrigin;
+  sourceId?: string | null;
   createdAt?: Date;
   actor?: string;
 }
@@ -26,13 +30,24 @@ export class SamplesRepository {
 
   async register(input: NewSample): Promise<Sample> {
     return this.db.transaction(async (tx) => {
+      let basePolymerId = input.basePolymerId;
+      if (input.baseMaterialId && basePolymerId === undefined) {
+        const [material] = await tx
+          .select({ polymerId: baseMaterials.polymerId })
+          .from(baseMaterials)
+          .where(eq(baseMaterials.id, input.baseMaterialId));
+        basePolymerId = material?.polymerId;
+      }
       const [row] = await tx
         .insert(samples)
         .values({
           id: input.id ?? randomUUID(),
           barcode: input.barcode,
           substrateLotId: input.substrateLotId,
-          basePolymerId: input.basePolymerId,
+          basePolymerId,
+          baseMaterialId: input.baseMaterialId,
+          origin: input.origin,
+          sourceId: input.sourceId,
           initialMassG: input.initialMassG,
           currentLocation: input.location,
           imported: input.imported ?? false,
@@ -97,6 +112,21 @@ export class SamplesRepository {
       await tx
         .insert(sampleEvents)
         .values({ sampleId: id, kind: 'status', actor, detail: { status, ...(reason ? { reason } : {}) } });
+      return row;
+    });
+  }
+
+  /** Records the substrate of a sample registered before its material was known (and its polymer with it). */
+  async setBaseMaterial(id: string, baseMaterialId: string): Promise<Sample> {
+    return this.db.transaction(async (tx) => {
+      const [material] = await tx.select().from(baseMaterials).where(eq(baseMaterials.id, baseMaterialId));
+      if (!material) throw new NotFoundError('base material', baseMaterialId);
+      const [row] = await tx
+        .update(samples)
+        .set({ baseMaterialId, basePolymerId: material.polymerId })
+        .where(eq(samples.id, id))
+        .returning();
+      if (!row) throw new NotFoundError('sample', id);
       return row;
     });
   }

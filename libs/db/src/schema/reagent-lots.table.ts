@@ -1,4 +1,5 @@
 import { doublePrecision, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { baseMaterials } from './base-materials.table';
 import { basePolymers, monomers } from './materials.table';
 
 /** A physical lot of substrate film, monomer, solvent, surfactant or inhibitor; samples and runs cite lots. */
@@ -7,6 +8,7 @@ export const reagentLots = pgTable('reagent_lots', {
   /** substrate | monomer | solvent | surfactant | inhibitor | other */
   kind: text('kind').notNull(),
   basePolymerId: text('base_polymer_id').references(() => basePolymers.id),
+  baseMaterialId: text('base_material_id').references(() => baseMaterials.id),
   monomerId: text('monomer_id').references(() => monomers.id),
   supplier: text('supplier'),
   supplierLot: text('supplier_lot'),

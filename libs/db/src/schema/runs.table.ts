@@ -2,6 +2,7 @@ import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp
 import { campaigns, suggestions } from './campaigns.table';
 import { monomers } from './materials.table';
 import { protocolVersions } from './protocols.table';
+import { recipes } from './recipes.table';
 import { samples } from './samples.table';
 
 export const RUN_STATES = [
@@ -25,6 +26,8 @@ export const runs = pgTable(
     parameterValues: jsonb('parameter_values').$type<Record<string, unknown>>().notNull().default({}),
     /** The monomer this run grafts, when the protocol names one (export and filters join on it). */
     monomerId: text('monomer_id').references(() => monomers.id),
+    /** The grafting solution (all monomers, solvents, surfactant, crosslinker); its main monomer is monomerId. */
+    recipeId: text('recipe_id').references(() => recipes.id),
     station: text('station'),
     state: text('state').$type<RunState>().notNull().default('queued'),
     stateReason: text('state_reason'),

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import type { DbEngine, GraftlabDb } from '../db.types';
 import { migrationsFolder } from '../migrations-folder';
-import { openDatabase } from '../open-database';
+import { migrateDatabase, openDatabase } from '../open-database';
 
 /** Both engines, for `describe.each(DB_ENGINES)` in suites that must pass on PGlite and PostgreSQL alike. */
 export const DB_ENGINES: readonly DbEngine[] = ['pglite', 'postgres'];
@@ -19,10 +19,17 @@ export const DEFAULT_TEST_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/pos
 export async function openScratchDatabase(
   engine: DbEngine,
   adminUrl: string = DEFAULT_TEST_POSTGRES_URL,
+  options: { migrationsFolder?: string } = {},
 ): Promise<GraftlabDb & { url?: string; dataDir?: string }> {
+  // Migrated only as far as another folder goes: an empty database that folder's migrations are applied to.
+  const partial = options.migrationsFolder !== undefined;
+  const migrateTo = async (db: GraftlabDb) => {
+    if (partial) await migrateDatabase(db, options.migrationsFolder);
+    return db;
+  };
   if (engine === 'pglite') {
-    const dataDir = await scratchPgliteDir();
-    const db = await openDatabase({ dataDir });
+    const dataDir = partial ? await mkdtemp(path.join(tmpdir(), 'graftlab-db-')) : await scratchPgliteDir();
+    const db = await migrateTo(await openDatabase({ dataDir, skipMigrations: partial }));
     const close = db.close;
     return Object.assign(db, {
       dataDir,
@@ -36,7 +43,9 @@ export async function openScratchDatabase(
   await adminQuery(adminUrl, `create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({ url: url.toString(), poolSize: 4 });
+  const db = await migrateTo(
+    await openDatabase({ url: url.toString(), poolSize: 4, skipMigrations: partial }),
+  );
   const close = db.close;
   let closed: Promise<void> | undefined;
   return Object.assign(db, {
