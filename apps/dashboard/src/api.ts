@@ -127,6 +127,9 @@ export interface RunDetail {
   startedAt: string | null;
   finishedAt: string | null;
   estimatedDurationS: number | null;
+  /** The compiled plan stored at admission, and the hash the worker checks it against. */
+  plan: Plan | null;
+  planHash: string | null;
   steps: RunStep[];
   transitions: { stepKey: string; from: string | null; to: string; at: string }[];
   results: Record<

@@ -1,5 +1,5 @@
 import type { Db, Run, Suggestion } from '@graftlab/db';
-import type { SubmitRunRequest, SubmitRunResult } from '@graftlab/engine';
+import type { SubmitRunRequest, SubmitRunResult } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
 import type { Observation, Optimizer, OptimizerChoice } from '@graftlab/optimizer';
 

@@ -9,7 +9,7 @@ import {
   openScratchDatabase,
   type GraftlabDb,
 } from '@graftlab/db';
-import { RunSubmitter, type SubmitRunRequest, type SubmitRunResult } from '@graftlab/engine';
+import { RunSubmitter, type SubmitRunRequest, type SubmitRunResult } from '@graftlab/admission';
 import { loadInventory, type Inventory } from '@graftlab/inventory';
 import type { Optimizer, Params, SuggestRequest, SuggestResponse } from '@graftlab/optimizer';
 import { DocumentError } from '@graftlab/validation';

@@ -1,5 +1,5 @@
 import { InvalidTransitionError, type Suggestion } from '@graftlab/db';
-import { SubmissionRefused } from '@graftlab/engine';
+import { SubmissionRefused } from '@graftlab/admission';
 import type { Params } from '@graftlab/optimizer';
 import { campaignOf, suggestionOf, type LoopContext } from './campaign.context';
 import type { Actor } from './campaign.contract';

@@ -1,5 +1,5 @@
 import type { Campaign, Suggestion } from '@graftlab/db';
-import { SubmissionRefused } from '@graftlab/engine';
+import { SubmissionRefused } from '@graftlab/admission';
 import type { Params } from '@graftlab/optimizer';
 import type { Protocol } from '@graftlab/protocol';
 import { DocumentError } from '@graftlab/validation';

@@ -1,4 +1,5 @@
-export { RunEngine, planOf, type EngineDeps, type RunOutcome } from './run-engine';
+export { RunEngine, type EngineDeps, type RunOutcome } from './run-engine';
+export { runPlanOf } from './stored-plan';
 export { Reconciler, type ReconcileDeps } from './reconciler';
 export { DeviceHub, type DeviceFactory } from './device-hub';
 export { LEASE_TTL_MS, LeaseManager, type LeaseOptions } from './lease-manager';
@@ -14,10 +15,3 @@ export {
 } from './engine.errors';
 export { outputsWithUncertainty, type OutputWithUncertainty } from './results';
 export type { EngineLog } from './run-context';
-export {
-  RunSubmitter,
-  SubmissionRefused,
-  type SubmitRunRequest,
-  type SubmitRunResult,
-  type SubmitterDeps,
-} from './run-submitter';

@@ -9,10 +9,10 @@ import {
 } from '@graftlab/db';
 import type { DispenseCounters, ShutterCounters } from '@graftlab/devices';
 import { doseRateAt, type Inventory } from '@graftlab/inventory';
-import type { ExecutionPlan } from '@graftlab/protocol';
+import { StoredPlanRejected, type ExecutionPlan } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
 import type { EngineLog } from './run-context';
-import { planOf } from './run-engine';
+import { runPlanOf } from './stored-plan';
 
 export interface ReconcileDeps {
   readonly db: Db;
@@ -59,11 +59,22 @@ export class Reconciler {
     const result = { continue: [] as Run[], operator: [] as { run: Run; reason: string }[] };
     for (const run of running) {
       const unsettled = await this.journal.findUnsettled(run.id);
-      const { plan } = await planOf(this.deps.db, this.deps.inventory, run);
+      // A plan that is not the admitted one cannot say what a step was: every step in flight goes to a person.
+      const plan = await runPlanOf(this.deps.db, this.deps.inventory, run).then(
+        (p) => p.plan,
+        (e: unknown) => {
+          if (e instanceof StoredPlanRejected) return e;
+          throw e;
+        },
+      );
       const reasons: string[] = [];
       for (const row of unsettled) {
         if ((row.request as { resumable?: boolean } | null)?.resumable) continue; // the engine resumes these itself
-        const verdict = await this.settle(run, plan, row).catch((e: Error): Verdict => ({
+        const settled =
+          plan instanceof StoredPlanRejected
+            ? Promise.resolve<Verdict>({ kind: 'operator', reason: `${row.stepKey}: ${plan.reason}` })
+            : this.settle(run, plan, row);
+        const verdict = await settled.catch((e: Error): Verdict => ({
           kind: 'operator',
           reason: `${row.stepKey}: could not read the device back (${e.message})`,
         }));

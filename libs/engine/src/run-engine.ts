@@ -5,7 +5,6 @@ import {
   isDatabaseUnavailable,
   JournalRepository,
   manifestHash,
-  ProtocolsRepository,
   ReadingsRepository,
   ResultsRepository,
   RunsRepository,
@@ -17,7 +16,7 @@ import {
 } from '@graftlab/db';
 import { DeviceError } from '@graftlab/devices';
 import type { Inventory } from '@graftlab/inventory';
-import { compileProtocol, parseProtocol, type ExecutionPlan, type Protocol } from '@graftlab/protocol';
+import { StoredPlanRejected, type ExecutionPlan } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
 import {
   NothingDelivered,
@@ -32,6 +31,7 @@ import { outputsWithUncertainty } from './results';
 import type { RunControl } from './run-control';
 import type { EngineLog, RunContext, SampleState } from './run-context';
 import { runStep, sharedDevicesOf } from './step-runner';
+import { runPlanOf } from './stored-plan';
 
 export interface EngineDeps {
   readonly db: Db;
@@ -60,22 +60,6 @@ function latestRows(rows: readonly JournalEntry[]): Map<string, JournalEntry> {
     if (!seen || row.attempt >= seen.attempt) map.set(row.stepKey, row);
   }
   return map;
-}
-
-/** Reloads the run's protocol and compiles its plan exactly as it was submitted (same date, same hash). */
-export async function planOf(
-  db: Db,
-  inventory: Inventory,
-  run: Run,
-): Promise<{ protocol: Protocol; plan: ExecutionPlan }> {
-  const version = await new ProtocolsRepository(db).version(run.protocolId, run.protocolVersion);
-  if (!version)
-    throw new Error(`protocol ${run.protocolId} v${run.protocolVersion} of run ${run.id} is missing`);
-  const protocol = parseProtocol(version.document);
-  const plan = compileProtocol(protocol, run.parameterValues as Record<string, unknown>, inventory, {
-    now: run.createdAt,
-  });
-  return { protocol, plan };
 }
 
 /**
@@ -115,7 +99,17 @@ export class RunEngine {
       run = await this.runs.transition(runId, 'queued', 'running');
     } else if (run.state !== 'running') return { state: run.state, reason: run.stateReason ?? undefined };
 
-    const { protocol, plan } = await planOf(deps.db, deps.inventory, run);
+    let loaded: Awaited<ReturnType<typeof runPlanOf>>;
+    try {
+      loaded = await runPlanOf(deps.db, deps.inventory, run);
+    } catch (e) {
+      if (!(e instanceof StoredPlanRejected)) throw e;
+      // A plan that is not the one admitted must not run: nothing has been commanded yet for it on this worker.
+      await this.runs.transition(runId, 'running', 'paused', { reason: e.reason });
+      deps.log({ runId, reason: e.reason }, 'run paused: stored plan refused');
+      return { state: 'paused', reason: e.reason };
+    }
+    const { protocol, plan } = loaded;
     const samples: SampleState[] = [];
     const sampleRepo = new SamplesRepository(deps.db);
     for (const id of await this.runs.sampleIds(runId)) {

@@ -3,14 +3,6 @@ import { NothingDelivered } from './engine.errors';
 import { journaled, verdictOf } from './journaled';
 import type { RunContext, SampleState } from './run-context';
 
-/** A location that belongs to a station (its reactor vessel) means the vessel of the station running the run. */
-export function bindLocation(ctx: RunContext, location: string): string {
-  const entry = ctx.inventory.locations.find((l) => l.id === location);
-  if (entry?.station && entry.kind === 'reactor' && entry.station !== ctx.station.id)
-    return ctx.station.vessel;
-  return location;
-}
-
 /**
  * Puts a sample where a step needs it: the lab's robot moves it (journaled, idempotent by command id, under a
  * lease); a lab without a robot asks the operator.
@@ -21,7 +13,7 @@ export async function ensureAt(
   target: string,
   stepKey: string,
 ): Promise<void> {
-  const to = bindLocation(ctx, target);
+  const to = target;
   if (sample.location === to) return;
   const from = sample.location;
   const key = `${stepKey}/move/${sample.id}/${to}`;

@@ -23,6 +23,7 @@ import { drainStep, stirStep, storeStep, waitStep, washStep } from './steps/time
 import { transferStep } from './steps/transfer.step';
 import { weighStep } from './steps/weigh.step';
 import { enforceWindows } from './time-windows';
+import { deviceFor } from './step-devices';
 
 /** One step of the plan on this run's station: the exhaustive map from step type to what the lab does. */
 async function executeStep(ctx: RunContext, step: PlannedStep, control: RunControl): Promise<void> {
@@ -182,9 +183,7 @@ async function acquireForStep(ctx: RunContext, step: PlannedStep, needed: readon
 
 /** Shared instruments a step uses: its own roles, and the instrument whose position it puts samples into. */
 export function sharedDevicesOf(ctx: RunContext, step: PlannedStep): string[] {
-  const ids = step.roles
-    .map((role) => ctx.devices.deviceIdFor(ctx.station, role))
-    .filter((id): id is string => !!id);
+  const ids = step.roles.map((role) => deviceFor(ctx, step, role)).filter((id): id is string => !!id);
   const destination = instrumentAt(
     ctx,
     stringArg(step, 'to') ?? stringArg(step, 'position') ?? stringArg(step, 'location'),

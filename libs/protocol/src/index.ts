@@ -42,3 +42,14 @@ export type {
   ResolvedArg,
   StepEvent,
 } from './plan.types';
+export {
+  bindPlan,
+  deviceOf,
+  inventoryHash,
+  stationDeviceFor,
+  storedPlanHash,
+  StoredPlanRejected,
+  verifyStoredPlan,
+  type StationPlan,
+  type StoredPlanRow,
+} from './plan.binding';

@@ -20,6 +20,8 @@ export interface PlannedStep {
   readonly roles: readonly DeviceRole[];
   /** Inventory devices that serve the roles, in the same order. */
   readonly devices: readonly string[];
+  /** Role → device serving it; bound to the run's station at admission (see plan.binding.ts). */
+  readonly deviceFor: Readonly<Partial<Record<DeviceRole, string>>>;
   /** Station whose devices the step uses, when it works in a station vessel. */
   readonly station: string | null;
   readonly settlement: SettlementPolicy;

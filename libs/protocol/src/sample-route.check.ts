@@ -18,7 +18,7 @@ function placeOf(step: PlannedStep): string | undefined {
       return arg('location') ?? 'balance-1/pan';
     case 'irradiate': {
       const position = arg('position');
-      const irradiator = step.devices[step.roles.indexOf('irradiator')];
+      const irradiator = step.deviceFor.irradiator;
       return position && !position.includes('/') && irradiator ? `${irradiator}/${position}` : position;
     }
     case 'dispense':

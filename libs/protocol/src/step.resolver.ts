@@ -199,6 +199,7 @@ function planStep(c: Compilation, step: Step, pointer: string, startS: number): 
     role: roles[0] ?? null,
     roles,
     devices: devices.map((d) => d.id),
+    deviceFor: Object.fromEntries(devices.map((d) => [d.role, d.id])),
     station: station?.id ?? null,
     settlement: settlementOf(step),
     args,

@@ -14,7 +14,7 @@ import {
   isDatabaseUnavailable,
   NotFoundError,
 } from '@graftlab/db';
-import { SubmissionRefused } from '@graftlab/engine';
+import { SubmissionRefused } from '@graftlab/admission';
 import { DocumentError } from '@graftlab/validation';
 
 /**

@@ -1,3 +1,4 @@
+import { storedPlanHash } from '@graftlab/protocol';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -70,6 +71,11 @@ const RUN_DETAIL = obj(
     startedAt: nullable(dateTime()),
     finishedAt: nullable(dateTime()),
     estimatedDurationS: nullable(num()),
+    plan: nullable({
+      type: 'object',
+      description: 'the compiled plan stored at admission, bound to its station',
+    }),
+    planHash: nullable(str('sha256 of the stored plan')),
     steps: arrayOf(RUN_STEP),
     transitions: arrayOf(obj({ stepKey: str(), from: nullable(str()), to: str(), at: dateTime() })),
     results: {
@@ -145,7 +151,10 @@ export class RunsController {
         state: str(),
         station: nullable(str()),
         created: bool(),
-        planHash: str(),
+        planHash: str(
+          'sha256 of the plan stored with the run (the worker refuses a plan that does not match)',
+        ),
+        compilationHash: str('hash of protocol, parameters, inventory, calibrations and plan date'),
         estimatedDurationS: num(),
       },
       ['id', 'state', 'created', 'planHash'],
@@ -173,7 +182,8 @@ export class RunsController {
       state: run.state,
       station: run.station,
       created,
-      planHash: plan.hash,
+      planHash: run.planHash ?? storedPlanHash(plan),
+      compilationHash: plan.hash,
       estimatedDurationS: plan.totalDurationS,
     };
   }

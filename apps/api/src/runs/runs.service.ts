@@ -12,7 +12,7 @@ import {
   type Run,
   type RunState,
 } from '@graftlab/db';
-import { RunSubmitter, SubmissionRefused, type SubmitRunRequest } from '@graftlab/engine';
+import { RunSubmitter, SubmissionRefused, type SubmitRunRequest } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
 import { runsSubmitted } from '@graftlab/observability';
 import { QUEUE_PREFIX, runJobOptions, stationQueueName } from '@graftlab/queue';
@@ -142,6 +142,8 @@ export class RunsService implements OnApplicationShutdown {
       startedAt: run.startedAt,
       finishedAt: run.finishedAt,
       estimatedDurationS: plan?.totalDurationS ?? null,
+      plan: plan ?? null,
+      planHash: run.planHash,
       steps,
       transitions: transitions.map((t) => ({
         stepKey: t.stepKey,

@@ -1,4 +1,4 @@
-import { get, type LabInfo, type Plan, type PlanStep, type RunDetail, type RunSummary } from '../api';
+import { get, type LabInfo, type PlanStep, type RunDetail, type RunSummary } from '../api';
 import { duration, time } from '../format';
 import { useNow, usePoll } from '../hooks';
 import { Empty } from './ui';
@@ -11,20 +11,6 @@ interface Bar {
   end: number;
   state: string;
   planned: boolean;
-}
-
-const planCache = new Map<string, Promise<Plan | undefined>>();
-function planOf(protocolId: string, version: number): Promise<Plan | undefined> {
-  const key = `${protocolId}@${version}`;
-  if (!planCache.has(key))
-    planCache.set(
-      key,
-      get<{ plan: Plan }>(`/api/protocols/${encodeURIComponent(protocolId)}?version=${version}`).then(
-        (p) => p.plan,
-        () => undefined,
-      ),
-    );
-  return planCache.get(key)!;
 }
 
 const devicesOf = (s: PlanStep): string[] => [
@@ -45,7 +31,7 @@ async function scheduleBars(runs: RunSummary[], speed: number, now: number): Pro
   for (const summary of ordered.slice(0, 12)) {
     const detail = await get<RunDetail>(`/api/runs/${encodeURIComponent(summary.id)}`).catch(() => undefined);
     if (!detail) continue;
-    const plan = await planOf(detail.protocol.id, detail.protocol.version);
+    const plan = detail.plan; // stored with the run at admission
     if (!plan) continue;
     const station = detail.station ?? '?';
     const base = detail.startedAt

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import { get, post, type Actor, type LabInfo, type Plan, type RunDetail, type TimeWindow } from '../api';
+import { get, post, type Actor, type LabInfo, type RunDetail, type TimeWindow } from '../api';
 import { LineChart } from '../components/chart';
 import { PromptsPanel } from '../components/prompts';
 import { Badge, Empty, ErrorLine, Panel } from '../components/ui';
@@ -78,16 +78,8 @@ export function RunDetailView(props: { actor: Actor; id: string }) {
   ]);
   const lab = usePoll(() => get<LabInfo>('/api/lab'), 0);
   const r = run.data;
-  const plan = usePoll(
-    () =>
-      r
-        ? get<{ plan: Plan }>(
-            `/api/protocols/${encodeURIComponent(r.protocol.id)}?version=${r.protocol.version}`,
-          ).then((p) => p.plan)
-        : Promise.resolve(undefined),
-    0,
-    [r?.protocol.id, r?.protocol.version],
-  );
+  // The plan the run executes, as admission stored it (its parameters, its station), not the protocol's defaults.
+  const plan = { data: r?.plan ?? undefined };
   const dose = usePoll(() => get<DoseRecord[]>(`/api/runs/${encodeURIComponent(props.id)}/dose`), 4000, [
     props.id,
   ]);

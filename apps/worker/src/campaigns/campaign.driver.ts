@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { CampaignLoop, RedisCampaignLock } from '@graftlab/campaign';
 import type { GraftlabDb } from '@graftlab/db';
-import { RunSubmitter } from '@graftlab/engine';
+import { RunSubmitter } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
 import { runJobOptions } from '@graftlab/queue';
 import { DATABASE, INVENTORY, KEYS, REDIS } from '@graftlab/runtime';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNotNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import { InvalidTransitionError, NotFoundError } from '../db.errors';
 import type { Db } from '../db.types';
 import { RUN_TRANSITIONS, TERMINAL_RUN_STATES } from '../run-transitions';
@@ -22,6 +22,9 @@ export interface NewRun {
   campaignId?: string | null;
   suggestionId?: string | null;
   manifestHash?: string | null;
+  /** The compiled plan bound to its station, and the hash of its canonical JSON. */
+  plan?: Record<string, unknown> | null;
+  planHash?: string | null;
   sampleIds?: readonly string[];
   createdAt?: Date;
 }
@@ -54,6 +57,8 @@ export class RunsRepository {
         campaignId: input.campaignId,
         suggestionId: input.suggestionId,
         manifestHash: input.manifestHash,
+        plan: input.plan,
+        planHash: input.planHash,
         createdAt: input.createdAt,
       };
       const [inserted] = await tx
@@ -107,6 +112,22 @@ export class RunsRepository {
       .where(filter.states?.length ? inArray(runs.state, [...filter.states]) : undefined)
       .orderBy(desc(runs.priority), asc(runs.createdAt));
     return filter.limit ? q.limit(filter.limit) : q;
+  }
+
+  /** Runs not yet ended (queued, running, paused, waiting for a person) per station, for admission's choice. */
+  async loadByStation(stations: readonly string[]): Promise<Map<string, number>> {
+    if (!stations.length) return new Map();
+    const rows = await this.db
+      .select({ station: runs.station, n: sql<number>`count(*)::int` })
+      .from(runs)
+      .where(
+        and(
+          inArray(runs.state, ['queued', 'running', 'paused', 'waiting-operator']),
+          inArray(runs.station, [...stations]),
+        ),
+      )
+      .groupBy(runs.station);
+    return new Map(rows.map((r) => [r.station ?? '', Number(r.n)]));
   }
 
   /** The queued runs of these stations, with just what a stuck-run check needs (the list may be long). */

@@ -37,6 +37,10 @@ export const runs = pgTable(
     campaignId: text('campaign_id').references(() => campaigns.id),
     suggestionId: text('suggestion_id').references(() => suggestions.id),
     manifestHash: text('manifest_hash'),
+    /** The compiled plan bound to its station, stored at admission; the worker and the reconciler read it. */
+    plan: jsonb('plan').$type<Record<string, unknown>>(),
+    /** sha256 of the stored plan's canonical JSON: the worker refuses a plan that does not match it. */
+    planHash: text('plan_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

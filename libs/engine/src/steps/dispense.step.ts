@@ -3,7 +3,8 @@ import { journaled } from '../journaled';
 import { M3_PER_ML, siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
-import { bindLocation, ensureAt } from '../sample-moves';
+import { ensureAt } from '../sample-moves';
+import { deviceFor } from '../step-devices';
 
 const DEFAULT_RATE_ML_PER_MIN = 10;
 
@@ -12,12 +13,12 @@ const DEFAULT_RATE_ML_PER_MIN = 10;
  * monomer contact). The delivered volume is read back from the pump's own counter, never assumed.
  */
 export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<void> {
-  const vessel = bindLocation(ctx, stringArg(step, 'vessel') ?? ctx.station.vessel);
+  const vessel = stringArg(step, 'vessel') ?? ctx.station.vessel;
   const volumeM3 = siArg(step, 'volume') ?? (siArg(step, 'mass') ?? 0) / 1000; // mass-only: water-like density, 1 g/mL
   const volumeMl = volumeM3 / M3_PER_ML;
   const rate = siArg(step, 'rate');
   const rateMlPerMin = rate ? (rate / M3_PER_ML) * 60 : DEFAULT_RATE_ML_PER_MIN;
-  const pumpId = ctx.devices.deviceIdFor(ctx.station, 'dispenser');
+  const pumpId = deviceFor(ctx, step, 'dispenser');
   if (!pumpId) throw new Error(`station ${ctx.station.id} has no dispenser`);
   for (const sample of validSamples(ctx)) await ensureAt(ctx, sample, vessel, step.key);
   const pump = await ctx.devices.use(pumpId, 'dispenser', ctx.commandTimeoutMs);

@@ -3,8 +3,9 @@ import { journaled } from '../journaled';
 import { siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
-import { bindLocation, ensureAt } from '../sample-moves';
+import { ensureAt } from '../sample-moves';
 import { labWait } from './lab-wait';
+import { deviceFor } from '../step-devices';
 
 interface ConstantMass {
   readonly tolerance?: { si: number };
@@ -17,7 +18,7 @@ interface ConstantMass {
  * masses of every sample differ by less than the tolerance. Each weighing is a reading of the constant-mass curve.
  */
 export async function dryStep(ctx: RunContext, step: PlannedStep): Promise<void> {
-  const location = bindLocation(ctx, stringArg(step, 'location') ?? 'dryer-1');
+  const location = stringArg(step, 'location') ?? 'dryer-1';
   const constant = step.args.untilConstantMass as ConstantMass | undefined;
   if (!constant || typeof constant !== 'object') {
     for (const sample of validSamples(ctx)) await ensureAt(ctx, sample, location, step.key);
@@ -37,7 +38,7 @@ export async function dryStep(ctx: RunContext, step: PlannedStep): Promise<void>
   const toleranceG = (constant.tolerance?.si ?? 1e-7) * 1000; // kg → g
   const intervalMs = (constant.interval?.si ?? 1800) * 1000;
   const maxMs = (constant.maxDuration?.si ?? 24 * 3600) * 1000;
-  const balanceId = ctx.devices.deviceIdFor(ctx.station, 'balance');
+  const balanceId = deviceFor(ctx, step, 'balance');
   if (!balanceId) throw new Error('drying to constant mass needs a balance');
   const startedAt = ctx.clock.now();
   const last = new Map<string, number>();

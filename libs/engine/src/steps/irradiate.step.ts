@@ -8,6 +8,7 @@ import { stringArg, booleanArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
 import { ensureAt } from '../sample-moves';
+import { deviceFor } from '../step-devices';
 
 const DOSE_TOLERANCE_KGY = 0.01;
 
@@ -16,8 +17,7 @@ export function irradiationLocation(
   step: PlannedStep,
 ): { irradiatorId: string; positionId: string; location: string } {
   const position = stringArg(step, 'position') ?? '';
-  const irradiatorId =
-    step.devices[step.roles.indexOf('irradiator')] ?? ctx.devices.deviceIdFor(ctx.station, 'irradiator');
+  const irradiatorId = deviceFor(ctx, step, 'irradiator');
   if (!irradiatorId) throw new Error('no irradiator in the inventory');
   const [device, pos] = position.includes('/') ? position.split('/') : [irradiatorId, position];
   return { irradiatorId: device, positionId: pos, location: `${device}/${pos}` };
@@ -30,8 +30,7 @@ export function irradiationLocation(
  */
 export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise<void> {
   const { irradiatorId, positionId, location } = irradiationLocation(ctx, step);
-  const shutterId =
-    step.devices[step.roles.indexOf('shutter')] ?? ctx.devices.deviceIdFor(ctx.station, 'shutter');
+  const shutterId = deviceFor(ctx, step, 'shutter');
   if (!shutterId) throw new Error('no shutter in the inventory');
   const position = ctx.inventory.devices
     .find((d) => d.id === irradiatorId)

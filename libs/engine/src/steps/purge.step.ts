@@ -4,6 +4,7 @@ import { journaled } from '../journaled';
 import { M3_PER_S_PER_SCCM, numberArg, siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { labWait, pollInterval } from './lab-wait';
+import { deviceFor } from '../step-devices';
 
 /**
  * purge / evacuate-refill by device: inert gas through the station's mass-flow controller until the O₂ sensor reads
@@ -38,8 +39,8 @@ export async function purgeStep(ctx: RunContext, step: PlannedStep): Promise<voi
     return;
   }
   const flowSccm = (siArg(step, 'flow') ?? 100 * M3_PER_S_PER_SCCM) / M3_PER_S_PER_SCCM;
-  const mfcId = ctx.devices.deviceIdFor(ctx.station, 'gas-controller');
-  const o2Id = ctx.devices.deviceIdFor(ctx.station, 'o2-sensor');
+  const mfcId = deviceFor(ctx, step, 'gas-controller');
+  const o2Id = deviceFor(ctx, step, 'o2-sensor');
   if (!mfcId || !o2Id)
     throw new Error(`station ${ctx.station.id} needs a gas controller and an O₂ sensor to purge`);
   const mfc = await ctx.devices.use(mfcId, 'gas-controller', ctx.commandTimeoutMs);

@@ -6,6 +6,7 @@ import { KELVIN, siArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
 import { labWait, pollInterval } from './lab-wait';
+import { deviceFor } from '../step-devices';
 
 /**
  * Heating above the solvent's flash point is allowed only in a vessel declared inert and purged; the station's
@@ -13,7 +14,7 @@ import { labWait, pollInterval } from './lab-wait';
  */
 async function gateSetpoint(ctx: RunContext, step: PlannedStep, setpointK: number): Promise<void> {
   const env = ctx.plan.safety;
-  const o2Id = ctx.devices.deviceIdFor(ctx.station, 'o2-sensor');
+  const o2Id = deviceFor(ctx, step, 'o2-sensor');
   if (
     env.flashPointLimitK === null ||
     setpointK <= env.flashPointLimitK ||
@@ -32,7 +33,7 @@ export async function heatStep(ctx: RunContext, step: PlannedStep): Promise<void
   if (setpointK === undefined) throw new Error(`heat step ${step.key} has no setpoint`);
   await gateSetpoint(ctx, step, setpointK);
   const toleranceK = siArg(step, 'tolerance') ?? 1;
-  const bathId = ctx.devices.deviceIdFor(ctx.station, 'temperature-controller');
+  const bathId = deviceFor(ctx, step, 'temperature-controller');
   if (!bathId) throw new Error(`station ${ctx.station.id} has no temperature controller`);
   const bath = await ctx.devices.use(bathId, 'temperature-controller', ctx.commandTimeoutMs);
   const setpointC = setpointK - KELVIN;
@@ -62,7 +63,7 @@ export async function heatStep(ctx: RunContext, step: PlannedStep): Promise<void
 export async function holdStep(ctx: RunContext, step: PlannedStep): Promise<void> {
   const durationMs = (siArg(step, 'duration') ?? 0) * 1000;
   const bathId = step.roles.includes('temperature-controller')
-    ? ctx.devices.deviceIdFor(ctx.station, 'temperature-controller')
+    ? deviceFor(ctx, step, 'temperature-controller')
     : undefined;
   const bath = bathId
     ? await ctx.devices.use(bathId, 'temperature-controller', ctx.commandTimeoutMs)

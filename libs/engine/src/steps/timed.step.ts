@@ -3,7 +3,7 @@ import { journaled } from '../journaled';
 import { KELVIN, siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
-import { bindLocation, ensureAt } from '../sample-moves';
+import { ensureAt } from '../sample-moves';
 import { labWait } from './lab-wait';
 
 /** A step that is a place and a lab duration (wait, store, stir, wash); resumed with the remaining time. */
@@ -36,7 +36,7 @@ export async function stirStep(ctx: RunContext, step: PlannedStep): Promise<void
 
 /** store: the samples go to the storage location (freezer, rack) and its temperature is logged for the passport. */
 export async function storeStep(ctx: RunContext, step: PlannedStep): Promise<void> {
-  const location = bindLocation(ctx, stringArg(step, 'location') ?? 'freezer-1');
+  const location = stringArg(step, 'location') ?? 'freezer-1';
   const startedAt = new Date(ctx.clock.now());
   await timedAt(ctx, step, location, (siArg(step, 'duration') ?? 0) * 1000);
   const temperatureC =
@@ -61,7 +61,7 @@ export async function storeStep(ctx: RunContext, step: PlannedStep): Promise<voi
  * person does it — the virtual operator in the virtual lab; then the step's duration (the film drips) passes.
  */
 export async function drainStep(ctx: RunContext, step: PlannedStep): Promise<void> {
-  const vessel = bindLocation(ctx, stringArg(step, 'vessel') ?? ctx.station.vessel);
+  const vessel = stringArg(step, 'vessel') ?? ctx.station.vessel;
   await journaled(
     ctx,
     `${step.key}/empty`,

@@ -5,6 +5,7 @@ import { numberArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
 import { ensureAt } from '../sample-moves';
+import { deviceFor } from '../step-devices';
 
 /** The MI database's names for the masses DG is computed from (W_0 → W0, W_g → Wg). */
 export function readingNameFor(record: string): string {
@@ -23,7 +24,7 @@ export async function weighStep(ctx: RunContext, step: PlannedStep): Promise<voi
   if (!record) throw new Error(`weigh step ${step.key} records no value`);
   const location = stringArg(step, 'location') ?? 'balance-1/pan';
   const replicates = numberArg(step, 'replicates') ?? 1;
-  const balanceId = step.devices[0] ?? ctx.devices.deviceIdFor(ctx.station, 'balance');
+  const balanceId = deviceFor(ctx, step, 'balance');
   if (!balanceId) throw new Error('no balance in the inventory');
   const balance = await ctx.devices.use(balanceId, 'balance', ctx.commandTimeoutMs);
   try {

@@ -114,7 +114,7 @@ function irradiationPosition(step: PlannedStep): string | undefined {
   const position = stringArg(step, 'position');
   if (!position) return undefined;
   if (position.includes('/')) return position;
-  const irradiator = step.devices[step.roles.indexOf('irradiator')];
+  const irradiator = step.deviceFor.irradiator;
   return irradiator ? `${irradiator}/${position}` : position;
 }
 

@@ -1,0 +1,9 @@
+export {
+  RunSubmitter,
+  type SubmitRunRequest,
+  type SubmitRunResult,
+  type SubmitterDeps,
+} from './run.submitter';
+export { SubmissionRefused } from './submission.errors';
+export { chooseStation } from './station.choice';
+export { registerMaterials, recipeOf, type RegisteredMaterials } from './materials.registration';
