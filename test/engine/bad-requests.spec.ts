@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { runs as runsTable, samples as samplesTable } from '@graftlab/db';
+import { eq } from 'drizzle-orm';
+import { runs as runsTable, samples as samplesTable, stepJournal } from '@graftlab/db';
 import { QUEUE_PREFIX, stationQueueName } from '@graftlab/queue';
 import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
 
@@ -111,5 +112,40 @@ describe('durable execution: bad requests', () => {
     }
     expect((await env.api<ApiRun>('GET', `/api/runs/${created.body.id}`)).body.state).toBe('completed');
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('does not execute a run whose stored plan was altered after admission: it pauses with the reason', async () => {
+    const created = await env.api<ApiRun>('POST', '/api/runs', { protocol, parameters: {} });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    // Stop it where it is (queued, or at its next safe point), then change its dose in the database.
+    expect((await env.api('POST', `/api/runs/${id}/pause`, { reason: 'test: alter the plan' })).status).toBe(
+      202,
+    );
+    await eventually(
+      () => env.api<ApiRun>('GET', `/api/runs/${id}`),
+      (r) => r.body.state !== 'queued' && r.body.state !== 'running',
+      60_000,
+      `run ${id} pauses`,
+    );
+    const [row] = await env.db.select().from(runsTable).where(eq(runsTable.id, id));
+    expect(row.state).toBe('paused'); // a run takes seconds; the pause lands long before its end
+    const plan = row.plan as { steps: { type: string; dose?: { si: number; value: number } }[] };
+    const irradiate = plan.steps.find((s) => s.type === 'irradiate')!;
+    irradiate.dose = { ...irradiate.dose!, si: irradiate.dose!.si * 3, value: irradiate.dose!.value * 3 };
+    await env.db.update(runsTable).set({ plan }).where(eq(runsTable.id, id));
+    const commandsBefore = (await env.db.select().from(stepJournal).where(eq(stepJournal.runId, id))).length;
+    expect((await env.api('POST', `/api/runs/${id}/resume`, {})).status).toBe(202);
+    const ended = await eventually(
+      () => env.api<ApiRun>('GET', `/api/runs/${id}`),
+      (r) => r.body.state === 'paused' && /altered after admission/.test(r.body.reason ?? ''),
+      60_000,
+      `run ${id} is refused`,
+    );
+    expect(ended.body.reason).toMatch(/stored plan of run .* does not match its hash/);
+    // Nothing was commanded for the altered plan.
+    expect((await env.db.select().from(stepJournal).where(eq(stepJournal.runId, id))).length).toBe(
+      commandsBefore,
+    );
   });
 });

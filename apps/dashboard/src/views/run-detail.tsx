@@ -255,7 +255,7 @@ export function RunDetailView(props: { actor: Actor; id: string }) {
       <Panel title="Dose ledger" id="dose">
         {!irradiations.length && <Empty>No irradiation in this protocol.</Empty>}
         {irradiations.map((s) => (
-          <p class="sub">
+          <p class="sub" data-planned-dose={s.key}>
             {s.key}: planned {quantity(s.dose)} at {quantity(s.doseRate)}
             {s.exposureS ? `, exposure ${duration(s.exposureS)}` : ''}
           </p>
