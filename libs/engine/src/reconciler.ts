@@ -9,8 +9,9 @@ import {
 } from '@graftlab/db';
 import type { DispenseCounters, ShutterCounters } from '@graftlab/devices';
 import { doseRateAt, type Inventory } from '@graftlab/inventory';
-import { StoredPlanRejected, type ExecutionPlan } from '@graftlab/protocol';
+import { StoredPlanRejected, type ExecutionPlan, type PlannedStep, type StepType } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
+import { deliveredByStep, doseComplete, doseOf, ledgerRow, remainingKGy } from './dose-account';
 import type { EngineLog } from './run-context';
 import { runPlanOf } from './stored-plan';
 
@@ -28,7 +29,6 @@ type Verdict =
   | { kind: 'redo'; readBack: Record<string, unknown> }
   | { kind: 'operator'; reason: string };
 
-const DOSE_TOLERANCE = 0.01; // relative
 const VOLUME_TOLERANCE = 0.02; // relative
 
 /**
@@ -115,20 +115,20 @@ export class Reconciler {
     const request = (row.request ?? {}) as Record<string, unknown>;
     if (row.stepKey.includes('/move/')) return this.settleMove(row, request);
     const topKey = row.stepKey.split('/')[0];
-    const step =
-      plan.steps.find((s) => s.key === topKey) ??
-      plan.steps.flatMap((s) => s.children ?? []).find((s) => s.key === topKey);
-    switch (step?.type) {
-      case 'irradiate':
+    const step = flatSteps(plan.steps).find((s) => s.key === topKey);
+    if (!step) return { kind: 'operator', reason: `${row.stepKey}: not a step of the run's plan` };
+    const evidence = evidenceFor(step.type);
+    switch (evidence) {
+      case 'shutter-counters':
         return this.settleIrradiation(run, row, request);
-      case 'dispense':
+      case 'pump-counters':
         return this.settleDispense(row, request);
-      case 'prompt':
-      case 'measure':
+      case 'asked-again':
         return { kind: 'redo', readBack: { note: 'asked again' } };
+      case 'state-re-established':
+        return byPolicy(step, row);
       default:
-        // weigh, heat, transfer of a single step, purge setpoints: reading or re-sending them is harmless.
-        return { kind: 'redo', readBack: { note: `${step?.type ?? 'step'} is retry-safe` } };
+        return unreachable(evidence);
     }
   }
 
@@ -216,34 +216,38 @@ export class Reconciler {
         ?.positions?.find((p) => p.id === positionId);
       const samples = (request.samples as string[] | undefined) ?? [];
       const ledger = new DoseLedgerRepository(this.deps.db);
+      const target = Number(request.targetKGy);
       if (exposures > 0 && openMs > 0 && position) {
         const rate = doseRateAt(position, new Date(this.deps.clock.now()));
-        const delivered = (rate * openMs) / 3_600_000;
         for (const sampleId of samples) {
-          // Same command id as the engine would have used: a ledger row already written is not written twice.
-          await ledger.append({
-            sampleId,
-            runId: run.id,
-            stepKey: row.stepKey,
-            commandId: `${row.commandId}/${sampleId}`,
-            plannedKGy: Number(request.targetKGy),
-            deliveredKGy: delivered,
-            doseRateKGyPerH: rate,
-            position: String(request.position),
-            calibrationId: position.calibrationId,
-            actualExposureMs: openMs,
-            source: position.nuclide,
-          });
+          // Same row as the engine would have written (same command id): one already written is not written twice.
+          await ledger.append(
+            ledgerRow({
+              sampleId,
+              runId: run.id,
+              stepKey: row.stepKey,
+              commandId: row.commandId,
+              targetKGy: target,
+              deliveredKGy: doseOf(rate, openMs),
+              rateKGyPerH: rate,
+              location: String(request.position),
+              position,
+              openMs,
+              atmosphere: typeof request.atmosphere === 'string' ? request.atmosphere : undefined,
+              startedAt: typeof request.labStart === 'number' ? new Date(request.labStart) : undefined,
+              endedAt: new Date(this.deps.clock.now()),
+            }),
+          );
         }
       }
-      const target = Number(request.targetKGy);
-      const records = samples.length ? await ledger.forSample(samples[0]) : [];
-      const total = records.filter((r) => r.stepKey === row.stepKey).reduce((a, r) => a + r.deliveredKGy, 0);
-      if (total >= target * (1 - DOSE_TOLERANCE))
+      const total = samples.length
+        ? deliveredByStep(await ledger.forSample(samples[0]), run.id, row.stepKey)
+        : 0;
+      if (doseComplete(total, target))
         return { kind: 'done', readBack: { deliveredKGy: total, actualOpenMs: openMs } };
       if (total <= 1e-9) return { kind: 'redo', readBack: { deliveredKGy: 0 } };
       if (request.splitDoseAllowed)
-        return { kind: 'redo', readBack: { deliveredKGy: total, remainingKGy: target - total } };
+        return { kind: 'redo', readBack: { deliveredKGy: total, remainingKGy: remainingKGy(target, total) } };
       return {
         kind: 'operator',
         reason: `irradiation ${row.stepKey} was interrupted after ${total.toFixed(2)} of ${target.toFixed(2)} kGy and the protocol does not allow a split dose`,
@@ -252,4 +256,63 @@ export class Reconciler {
       await this.deps.devices.releaseShared(shutterId);
     }
   }
+}
+
+/**
+ * What tells the reconciler how far a step in flight got. Exhaustive over step types: a new type does not compile
+ * until someone says what evidence its device keeps (a `default` would silently redo a step that must not repeat).
+ */
+type Evidence = 'shutter-counters' | 'pump-counters' | 'asked-again' | 'state-re-established';
+
+export function evidenceFor(type: StepType): Evidence {
+  switch (type) {
+    case 'irradiate':
+      return 'shutter-counters'; // the controller's own exposure count and open time
+    case 'dispense':
+      return 'pump-counters'; // the pump's volume counter within one counter epoch
+    case 'prompt':
+    case 'measure':
+      return 'asked-again'; // a person's answer or a reading: asking again changes nothing physical
+    case 'weigh':
+    case 'transfer':
+    case 'purge':
+    case 'evacuate-refill':
+    case 'store':
+    case 'heat':
+    case 'hold':
+    case 'stir':
+    case 'wait':
+    case 'drain':
+    case 'wash':
+    case 'dry':
+    case 'parallel':
+      return 'state-re-established'; // setpoints, timers and readings: the step re-establishes its state
+  }
+}
+
+/** A step whose effect is a state the engine re-establishes, settled by its declared policy. */
+function byPolicy(step: PlannedStep, row: JournalEntry): Verdict {
+  const policy = step.settlement;
+  switch (policy) {
+    case 'retry-safe':
+    case 'resume-remaining':
+    case 'compensate':
+      return { kind: 'redo', readBack: { note: `${step.type} is ${policy}` } };
+    case 'invalidate-sample':
+    case 'ask-operator':
+      return {
+        kind: 'operator',
+        reason: `${row.stepKey}: ${step.type} was interrupted and its policy is ${policy}`,
+      };
+    default:
+      return unreachable(policy);
+  }
+}
+
+function flatSteps(steps: readonly PlannedStep[]): PlannedStep[] {
+  return steps.flatMap((s) => [s, ...flatSteps(s.children ?? [])]);
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unhandled case ${String(value)}`);
 }

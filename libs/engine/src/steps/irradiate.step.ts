@@ -9,8 +9,7 @@ import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
 import { ensureAt } from '../sample-moves';
 import { deviceFor } from '../step-devices';
-
-const DOSE_TOLERANCE_KGY = 0.01;
+import { deliveredByStep, doseOf, ledgerRow, remainingKGy } from '../dose-account';
 
 export function irradiationLocation(
   ctx: RunContext,
@@ -56,6 +55,7 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
         request: {
           targetKGy,
           position: location,
+          atmosphere: stringArg(step, 'atmosphere'),
           calibrationId: position.calibrationId,
           samples: samples.map((s) => s.id),
           splitDoseAllowed: booleanArg(step, 'splitDoseAllowed') ?? false,
@@ -63,13 +63,13 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
         },
       },
       async (commandId) => {
-        const already = await ctx.ledger.forSample(samples[0].id);
-        const deliveredBefore = already
-          .filter((r) => r.stepKey === step.key)
-          .reduce((a, r) => a + r.deliveredKGy, 0);
-        const remaining = targetKGy - deliveredBefore;
-        if (remaining <= DOSE_TOLERANCE_KGY)
-          return { deliveredKGy: deliveredBefore, actualOpenMs: 0, resumed: true };
+        const deliveredBefore = deliveredByStep(
+          await ctx.ledger.forSample(samples[0].id),
+          ctx.runId,
+          step.key,
+        );
+        const remaining = remainingKGy(targetKGy, deliveredBefore);
+        if (remaining === 0) return { deliveredKGy: deliveredBefore, actualOpenMs: 0, resumed: true };
         // The dose is what the shutter was open: an irradiator that fails before the shutter opens delivered nothing.
         const notStarted = (e: unknown): never => {
           // A refusal (interlock, permissive) keeps its own path: the run pauses with the safety reason.
@@ -110,24 +110,26 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
               ),
             );
         }
-        const deliveredKGy = (rateKGyPerH * actualOpenMs) / 3_600_000;
+        const deliveredKGy = doseOf(rateKGyPerH, actualOpenMs);
+        const endedAt = new Date(ctx.clock.now());
         for (const sample of samples) {
-          await ctx.ledger.append({
-            sampleId: sample.id,
-            runId: ctx.runId,
-            stepKey: step.key,
-            commandId: `${commandId}/${sample.id}`,
-            plannedKGy: remaining,
-            deliveredKGy,
-            doseRateKGyPerH: rateKGyPerH,
-            position: location,
-            calibrationId: position.calibrationId,
-            actualExposureMs: actualOpenMs,
-            source: position.nuclide,
-            atmosphere: stringArg(step, 'atmosphere'),
-            startedAt,
-            endedAt: new Date(ctx.clock.now()),
-          });
+          await ctx.ledger.append(
+            ledgerRow({
+              sampleId: sample.id,
+              runId: ctx.runId,
+              stepKey: step.key,
+              commandId,
+              targetKGy,
+              deliveredKGy,
+              rateKGyPerH,
+              location,
+              position,
+              openMs: actualOpenMs,
+              atmosphere: stringArg(step, 'atmosphere'),
+              startedAt,
+              endedAt,
+            }),
+          );
         }
         return {
           deliveredKGy: deliveredBefore + deliveredKGy,
