@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, ConfigModule, type AppConfig } from '@graftlab/config';
 import { graftlabLoggerModule } from '@graftlab/observability';
-import { RuntimeModule } from '@graftlab/runtime';
+import { RuntimeModule, stationQueuesProvider } from '@graftlab/runtime';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
@@ -63,6 +63,7 @@ import { StructureController } from './samples/structure.controller';
     DoseLedgerController,
   ],
   providers: [
+    stationQueuesProvider('producer'),
     RunsService,
     CampaignsService,
     AuditService,

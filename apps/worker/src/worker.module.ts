@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ConfigModule } from '@graftlab/config';
 import { graftlabLoggerModule } from '@graftlab/observability';
-import { RuntimeModule } from '@graftlab/runtime';
+import { RuntimeModule, stationQueuesProvider } from '@graftlab/runtime';
 import { CampaignDriver } from './campaigns/campaign.driver';
 import { DevicesModule } from './devices/devices.module';
 import { StationAgent } from './engine/station-agent';
@@ -17,6 +17,6 @@ import { MaintenanceSchedule } from './schedule/maintenance.schedule';
     DevicesModule,
     ScheduleModule.forRoot(),
   ],
-  providers: [StationAgent, MaintenanceSchedule, CampaignDriver],
+  providers: [stationQueuesProvider('worker'), StationAgent, MaintenanceSchedule, CampaignDriver],
 })
 export class WorkerModule {}

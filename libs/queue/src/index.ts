@@ -8,3 +8,14 @@ export {
 } from './job-catalogue';
 export { runJobOptions, STATION_WORKER_OPTIONS } from './job-options';
 export { orphanedRuns, runIdOfJob, strandedRuns } from './orphaned-runs';
+export {
+  RetryLater,
+  type JobPresence,
+  type RunJob,
+  type RunJobHandler,
+  type StationConsumer,
+  type StationQueue,
+  type StationQueues,
+} from './station-queue';
+export { BullStationQueue, BullStationQueues } from './bullmq.station-queues';
+export { MemoryStationQueue, MemoryStationQueues } from './memory.station-queues';

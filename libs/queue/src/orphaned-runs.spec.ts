@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { runJobOptions } from './job-options';
+import { BullStationQueue } from './bullmq.station-queues';
 import { orphanedRuns, runIdOfJob, strandedRuns } from './orphaned-runs';
 
 /** Against the machine's Redis (127.0.0.1:6379), in a prefix of its own. */
@@ -53,19 +54,20 @@ describe('orphaned queued runs', () => {
       'resumed-run',
       'never-enqueued',
     ];
-    expect(await orphanedRuns(queue, queued, new Set(['executing-run']))).toEqual([
-      'taken-by-dead-worker',
-      'never-enqueued',
-    ]);
+    expect(
+      await orphanedRuns(new BullStationQueue('orphans', queue), queued, new Set(['executing-run'])),
+    ).toEqual(['taken-by-dead-worker', 'never-enqueued']);
     // After a restart nothing executes here yet: every job held by the dead process is an orphan's.
-    expect(await orphanedRuns(queue, queued, new Set())).toEqual([
+    expect(await orphanedRuns(new BullStationQueue('orphans', queue), queued, new Set())).toEqual([
       'executing-run',
       'taken-by-dead-worker',
       'never-enqueued',
     ]);
     // BullMQ fails the stalled job later (maxStalledCount 0); the run is still an orphan then.
     await stale!.moveToFailed(new Error('job stalled more than allowable limit'), 'dead-worker-token');
-    expect(await orphanedRuns(queue, ['taken-by-dead-worker'], new Set())).toEqual(['taken-by-dead-worker']);
+    expect(
+      await orphanedRuns(new BullStationQueue('orphans', queue), ['taken-by-dead-worker'], new Set()),
+    ).toEqual(['taken-by-dead-worker']);
   });
 
   it('finds the running runs no job executes or will execute, and only those', async () => {
@@ -90,9 +92,13 @@ describe('orphaned queued runs', () => {
       await add('continues', 1764355200000); // its continuation waits
 
       const running = ['left-running', 'continues', 'starting', 'executing-here'];
-      expect(await strandedRuns(stationQueue, running, new Set(['executing-here']))).toEqual([
-        'left-running',
-      ]);
+      expect(
+        await strandedRuns(
+          new BullStationQueue('stranded', stationQueue),
+          running,
+          new Set(['executing-here']),
+        ),
+      ).toEqual(['left-running']);
     } finally {
       await taker.close();
       await stationQueue.obliterate({ force: true });

@@ -1,12 +1,6 @@
-import type { JobState, Queue } from 'bullmq';
+import type { StationQueue } from './station-queue';
 
-/** Job states in which a worker will still take the job. */
-const PENDING: JobState[] = ['waiting', 'prioritized', 'delayed', 'waiting-children'];
-
-/** The run a job executes: its id is the run id, or `<runId>.c<n>` for a continuation (see runJobOptions). */
-export function runIdOfJob(jobId: string): string {
-  return jobId.replace(/\.c\d+$/, '');
-}
+export { runIdOfJob } from './run-job.id';
 
 /**
  * Runs the database calls `queued` that no job will ever execute. A worker killed after BullMQ handed it a job but
@@ -16,11 +10,11 @@ export function runIdOfJob(jobId: string): string {
  * may safely enqueue a continuation. `executing` are the runs this process is working on (their jobs are active).
  */
 export async function orphanedRuns(
-  queue: Queue,
+  queue: StationQueue,
   queuedRunIds: readonly string[],
   executing: ReadonlySet<string>,
 ): Promise<string[]> {
-  return withoutJob(queue, queuedRunIds, executing, PENDING);
+  return withoutJob(queue, queuedRunIds, executing, false);
 }
 
 /**
@@ -29,22 +23,21 @@ export async function orphanedRuns(
  * next restart. An active job counts here: on its station's queue it can only be this process's, about to start.
  */
 export async function strandedRuns(
-  queue: Queue,
+  queue: StationQueue,
   runningRunIds: readonly string[],
   executing: ReadonlySet<string>,
 ): Promise<string[]> {
-  return withoutJob(queue, runningRunIds, executing, [...PENDING, 'active']);
+  return withoutJob(queue, runningRunIds, executing, true);
 }
 
 async function withoutJob(
-  queue: Queue,
+  queue: StationQueue,
   runIds: readonly string[],
   executing: ReadonlySet<string>,
-  states: JobState[],
+  active: boolean,
 ): Promise<string[]> {
   const candidates = runIds.filter((runId) => !executing.has(runId));
   if (!candidates.length) return [];
-  // One read of the jobs' ids (first jobs and continuations alike), however long the queue.
-  const jobs = new Set((await queue.getRanges(states, 0, -1)).map(runIdOfJob));
+  const jobs = await queue.runsWithJobs(active ? 'pending-or-active' : 'pending');
   return candidates.filter((runId) => !jobs.has(runId));
 }

@@ -4,3 +4,4 @@ export { RuntimeModule } from './runtime.module';
 export { KEYS } from './redis-keys';
 export { RedisRunControl } from './run-control.redis';
 export { PromptBoard, type PendingPrompt } from './operator-prompts.redis';
+export { STATION_QUEUES, stationQueuesProvider } from './station-queues.provider';

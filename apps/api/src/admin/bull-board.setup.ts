@@ -4,11 +4,11 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Inventory } from '@graftlab/inventory';
-import { INVENTORY } from '@graftlab/runtime';
+import type { BullStationQueues } from '@graftlab/queue';
+import { INVENTORY, STATION_QUEUES } from '@graftlab/runtime';
 import { AuthService } from '../auth/auth.service';
 import { requestToken } from '../auth/session-cookie';
 import { rateLimit } from '../common/rate-limit.middleware';
-import { RunsService } from '../runs/runs.service';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
@@ -46,11 +46,12 @@ function adminOnly(auth: AuthService) {
 /** Bull Board at /admin/queues over every station queue of the inventory. */
 export function mountBullBoard(app: INestApplication): void {
   const inventory = app.get<Inventory>(INVENTORY);
-  const runs = app.get(RunsService);
+  // Bull Board reads BullMQ's own queues: the API's station queues are the BullMQ driver.
+  const queues = app.get<BullStationQueues>(STATION_QUEUES);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: inventory.stations.map((s) => new BullMQAdapter(runs.queueFor(s.id))),
+    queues: inventory.stations.map((s) => new BullMQAdapter(queues.queueFor(s.id).bull)),
     // @bull-board/express pins its own patch release of @bull-board/api: same shape, separate declarations.
     serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
     options: { uiConfig: { boardTitle: 'graftlab queues' } },

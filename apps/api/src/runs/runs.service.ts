@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import {
@@ -15,13 +14,12 @@ import {
 import { RunSubmitter, SubmissionRefused, type SubmitRunRequest } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
 import { runsSubmitted } from '@graftlab/observability';
-import { QUEUE_PREFIX, runJobOptions, stationQueueName } from '@graftlab/queue';
-import { bullConnection, DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl } from '@graftlab/runtime';
+import type { StationQueues } from '@graftlab/queue';
+import { DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl, STATION_QUEUES } from '@graftlab/runtime';
 
 /** Runs as the API sees them: submitted here, executed by a worker, controlled through Redis. Never a device. */
 @Injectable()
 export class RunsService implements OnApplicationShutdown {
-  private readonly queues = new Map<string, Queue>();
   private readonly runs: RunsRepository;
   private readonly control: RedisRunControl;
   readonly submitter: RunSubmitter;
@@ -31,6 +29,7 @@ export class RunsService implements OnApplicationShutdown {
     @Inject(DATABASE) private readonly db: GraftlabDb,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(INVENTORY) inventory: Inventory,
+    @Inject(STATION_QUEUES) readonly queues: StationQueues,
   ) {
     this.runs = new RunsRepository(db);
     this.control = new RedisRunControl(redis);
@@ -215,7 +214,8 @@ export class RunsService implements OnApplicationShutdown {
       return run;
     }
     const aborted = await this.runs.transition(id, run.state, 'aborted', { reason });
-    await this.queueFor(run.station!)
+    await this.queues
+      .queueFor(run.station!)
       .remove(id)
       .catch(() => undefined);
     return aborted;
@@ -237,27 +237,8 @@ export class RunsService implements OnApplicationShutdown {
     return (await this.redis.hexists(KEYS.control, '*')) === 1;
   }
 
-  async queueCounts(stationId: string) {
-    return this.queueFor(stationId).getJobCounts(
-      'waiting',
-      'active',
-      'prioritized',
-      'delayed',
-      'failed',
-      'completed',
-    );
-  }
-
-  queueFor(stationId: string): Queue {
-    let q = this.queues.get(stationId);
-    if (!q) {
-      q = new Queue(stationQueueName(stationId), {
-        connection: bullConnection(this.config.redis.url!, 'producer'),
-        prefix: QUEUE_PREFIX,
-      });
-      this.queues.set(stationId, q);
-    }
-    return q;
+  async queueCounts(stationId: string): Promise<Record<string, number>> {
+    return this.queues.queueFor(stationId).counts();
   }
 
   private async enqueue(
@@ -266,11 +247,7 @@ export class RunsService implements OnApplicationShutdown {
     priority: number | undefined,
     continuation: number,
   ): Promise<void> {
-    await this.queueFor(stationId).add(
-      'run.execute',
-      { runId, continuation },
-      runJobOptions(runId, continuation, priority),
-    );
+    await this.queues.queueFor(stationId).add({ runId, continuation }, priority);
   }
 
   private async liveStations(): Promise<string[]> {
@@ -282,6 +259,6 @@ export class RunsService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.queues.close();
   }
 }

@@ -6,7 +6,6 @@ import { CampaignLoop, RedisCampaignLock } from '@graftlab/campaign';
 import type { GraftlabDb } from '@graftlab/db';
 import { RunSubmitter } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
-import { runJobOptions } from '@graftlab/queue';
 import { DATABASE, INVENTORY, KEYS, REDIS } from '@graftlab/runtime';
 import { StationAgent } from '../engine/station-agent';
 
@@ -35,11 +34,8 @@ export class CampaignDriver {
     const submitter = new RunSubmitter({
       db,
       inventory,
-      enqueue: async (station, runId, priority) => {
-        await this.agent
-          .queueFor(station)
-          .add('run.execute', { runId, continuation: 0 }, runJobOptions(runId, 0, priority));
-      },
+      enqueue: (station, runId, priority) =>
+        this.agent.queues.queueFor(station).add({ runId, continuation: 0 }, priority),
       liveStations: () => this.liveStations(),
     });
     this.loop = new CampaignLoop({ db, inventory, submitter });

@@ -119,8 +119,8 @@ export class MaintenanceSchedule {
    */
   @Interval('stuck-runs', 10_000)
   async requeueStuckRuns(): Promise<void> {
-    await this.agent.requeueOrphans();
-    await this.agent.continueStrandedRuns();
+    await this.agent.sweeper?.requeueOrphans();
+    await this.agent.sweeper?.continueStrandedRuns();
   }
 
   /** Calibrations older than a year are reported (dose-rate maps and balance checks must be redone). */
