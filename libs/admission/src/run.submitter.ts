@@ -136,7 +136,7 @@ export class RunSubmitter {
 
   /** The plan a run executes: the stored one (runs admitted before plans were stored are compiled as then). */
   async planFor(run: Run): Promise<StationPlan> {
-    return (await runPlanOf(this.deps.db, this.deps.inventory, run)).plan;
+    return (await runPlanOf(new ProtocolsRepository(this.deps.db), this.deps.inventory, run)).plan;
   }
 
   private async protocolOf(

@@ -34,7 +34,7 @@ describe('films of other runs in a shared instrument', () => {
   async function entering(): Promise<RunContext> {
     const { run, samples } = await seedRun(db, protocol);
     return {
-      db,
+      sampleRepo: new SamplesRepository(db),
       inventory,
       runId: run.id,
       samples: [{ id: samples[0].id, location: 'rack-a' }],

@@ -1,22 +1,16 @@
 import type { LabClock } from '@graftlab/clock';
-import {
-  DoseLedgerRepository,
-  JournalRepository,
-  RunsRepository,
-  type Db,
-  type JournalEntry,
-  type Run,
-} from '@graftlab/db';
+import type { JournalEntry, Run } from '@graftlab/db';
 import type { DispenseCounters, ShutterCounters } from '@graftlab/devices';
 import { doseRateAt, type Inventory } from '@graftlab/inventory';
 import { StoredPlanRejected, type ExecutionPlan, type PlannedStep, type StepType } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
+import type { EngineRepositories } from './engine.repositories';
 import { deliveredByStep, doseComplete, doseOf, ledgerRow, remainingKGy } from './dose-account';
 import type { EngineLog } from './run-context';
 import { runPlanOf } from './stored-plan';
 
 export interface ReconcileDeps {
-  readonly db: Db;
+  readonly repositories: Pick<EngineRepositories, 'runs' | 'journal' | 'ledger' | 'protocols'>;
   readonly inventory: Inventory;
   readonly devices: DeviceHub;
   readonly clock: LabClock;
@@ -37,12 +31,12 @@ const VOLUME_TOLERANCE = 0.02; // relative
  * when the device shows it did not happen; a partial effect that cannot be completed safely goes to a person.
  */
 export class Reconciler {
-  private readonly journal: JournalRepository;
-  private readonly runs: RunsRepository;
+  private readonly journal: EngineRepositories['journal'];
+  private readonly runs: EngineRepositories['runs'];
 
   constructor(private readonly deps: ReconcileDeps) {
-    this.journal = new JournalRepository(deps.db);
-    this.runs = new RunsRepository(deps.db);
+    this.journal = deps.repositories.journal;
+    this.runs = deps.repositories.runs;
   }
 
   /**
@@ -60,7 +54,7 @@ export class Reconciler {
     for (const run of running) {
       const unsettled = await this.journal.findUnsettled(run.id);
       // A plan that is not the admitted one cannot say what a step was: every step in flight goes to a person.
-      const plan = await runPlanOf(this.deps.db, this.deps.inventory, run).then(
+      const plan = await runPlanOf(this.deps.repositories.protocols, this.deps.inventory, run).then(
         (p) => p.plan,
         (e: unknown) => {
           if (e instanceof StoredPlanRejected) return e;
@@ -215,7 +209,7 @@ export class Reconciler {
         .find((d) => d.id === irradiatorId)
         ?.positions?.find((p) => p.id === positionId);
       const samples = (request.samples as string[] | undefined) ?? [];
-      const ledger = new DoseLedgerRepository(this.deps.db);
+      const ledger = this.deps.repositories.ledger;
       const target = Number(request.targetKGy);
       if (exposures > 0 && openMs > 0 && position) {
         const rate = doseRateAt(position, new Date(this.deps.clock.now()));

@@ -1,15 +1,9 @@
 import type { LabClock } from '@graftlab/clock';
-import type {
-  Db,
-  DoseLedgerRepository,
-  JournalEntry,
-  JournalRepository,
-  ReadingsRepository,
-  SamplesRepository,
-} from '@graftlab/db';
+import type { JournalEntry } from '@graftlab/db';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import type { ExecutionPlan, Protocol } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
+import type { EngineRepositories } from './engine.repositories';
 import type { LeaseManager } from './lease-manager';
 import type { OperatorChannel } from './operator-channel';
 
@@ -24,7 +18,6 @@ export type EngineLog = (event: Record<string, unknown>, message: string) => voi
 /** Everything a step needs while a run executes on a station. */
 export interface RunContext {
   readonly runId: string;
-  readonly db: Db;
   readonly protocol: Protocol;
   readonly plan: ExecutionPlan;
   readonly inventory: Inventory;
@@ -37,10 +30,10 @@ export interface RunContext {
   readonly devices: DeviceHub;
   readonly leases: LeaseManager;
   readonly operator: OperatorChannel;
-  readonly journal: JournalRepository;
-  readonly ledger: DoseLedgerRepository;
-  readonly readings: ReadingsRepository;
-  readonly sampleRepo: SamplesRepository;
+  readonly journal: EngineRepositories['journal'];
+  readonly ledger: EngineRepositories['ledger'];
+  readonly readings: EngineRepositories['readings'];
+  readonly sampleRepo: EngineRepositories['samples'];
   readonly log: EngineLog;
   /** Latest journal row per journal key, loaded when the run (re)starts. */
   readonly journalRows: Map<string, JournalEntry>;

@@ -1,16 +1,9 @@
 import type { LabClock } from '@graftlab/clock';
 import {
   databaseFailureMessage,
-  DoseLedgerRepository,
   isDatabaseUnavailable,
-  JournalRepository,
   manifestHash,
-  ReadingsRepository,
-  ResultsRepository,
-  RunsRepository,
-  SamplesRepository,
   TERMINAL_RUN_STATES,
-  type Db,
   type JournalEntry,
   type Run,
 } from '@graftlab/db';
@@ -18,6 +11,7 @@ import { DeviceError } from '@graftlab/devices';
 import type { Inventory } from '@graftlab/inventory';
 import { StoredPlanRejected, type ExecutionPlan } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
+import type { EngineRepositories } from './engine.repositories';
 import {
   NothingDelivered,
   OperatorNeededError,
@@ -34,7 +28,8 @@ import { runStep, sharedDevicesOf } from './step-runner';
 import { runPlanOf } from './stored-plan';
 
 export interface EngineDeps {
-  readonly db: Db;
+  /** The MI database as the engine uses it (repositoriesOn(db) in the worker; fakes in unit tests). */
+  readonly repositories: EngineRepositories;
   readonly inventory: Inventory;
   readonly devices: DeviceHub;
   readonly leases: LeaseManager;
@@ -67,12 +62,12 @@ function latestRows(rows: readonly JournalEntry[]): Map<string, JournalEntry> {
  * their read-backs, so a run continued after a crash or a pause picks up exactly where it was.
  */
 export class RunEngine {
-  private readonly runs: RunsRepository;
-  private readonly journal: JournalRepository;
+  private readonly runs: EngineRepositories['runs'];
+  private readonly journal: EngineRepositories['journal'];
 
   constructor(private readonly deps: EngineDeps) {
-    this.runs = new RunsRepository(deps.db);
-    this.journal = new JournalRepository(deps.db);
+    this.runs = deps.repositories.runs;
+    this.journal = deps.repositories.journal;
   }
 
   async execute(runId: string, jobSignal?: AbortSignal): Promise<RunOutcome> {
@@ -101,7 +96,7 @@ export class RunEngine {
 
     let loaded: Awaited<ReturnType<typeof runPlanOf>>;
     try {
-      loaded = await runPlanOf(deps.db, deps.inventory, run);
+      loaded = await runPlanOf(deps.repositories.protocols, deps.inventory, run);
     } catch (e) {
       if (!(e instanceof StoredPlanRejected)) throw e;
       // A plan that is not the one admitted must not run: nothing has been commanded yet for it on this worker.
@@ -111,7 +106,7 @@ export class RunEngine {
     }
     const { protocol, plan } = loaded;
     const samples: SampleState[] = [];
-    const sampleRepo = new SamplesRepository(deps.db);
+    const sampleRepo = deps.repositories.samples;
     for (const id of await this.runs.sampleIds(runId)) {
       const row = await sampleRepo.get(id);
       samples.push({
@@ -131,7 +126,6 @@ export class RunEngine {
     });
     const ctx: RunContext = {
       runId,
-      db: deps.db,
       protocol,
       plan,
       inventory: deps.inventory,
@@ -144,8 +138,8 @@ export class RunEngine {
       leases: deps.leases,
       operator: deps.operator,
       journal: this.journal,
-      ledger: new DoseLedgerRepository(deps.db),
-      readings: new ReadingsRepository(deps.db),
+      ledger: deps.repositories.ledger,
+      readings: deps.repositories.readings,
       sampleRepo,
       log: deps.log,
       journalRows,
@@ -286,7 +280,7 @@ export class RunEngine {
           manifestHash: hash,
         });
     }
-    if (items.length) await new ResultsRepository(this.deps.db).recordResults(ctx.runId, items);
+    if (items.length) await this.deps.repositories.results.recordResults(ctx.runId, items);
     for (const sample of ctx.samples) {
       if (!sample.invalidReason)
         await ctx.sampleRepo.setStatus(sample.id, 'grafted', undefined, ctx.holder).catch(() => undefined);

@@ -1,13 +1,4 @@
 import type { PlannedStep } from '@graftlab/protocol';
-import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
-import {
-  runSamples,
-  runs as runsTable,
-  samples as samplesTable,
-  stepJournal,
-  TERMINAL_RUN_STATES,
-  UNSETTLED_STEP_STATES,
-} from '@graftlab/db';
 import { OperatorNeededError, RunInterrupted } from './engine.errors';
 import { stringArg } from './quantities';
 import type { RunControl } from './run-control';
@@ -100,50 +91,14 @@ export async function foreignSamplesAt(
     .filter((l) => l.device && instruments.includes(l.device))
     .map((l) => l.id);
   if (!positions.length) return [];
-  const rows = await ctx.db
-    .select({ id: samplesTable.id, location: samplesTable.currentLocation, runState: runsTable.state })
-    .from(samplesTable)
-    .leftJoin(runSamples, eq(runSamples.sampleId, samplesTable.id))
-    .leftJoin(runsTable, eq(runsTable.id, runSamples.runId))
-    .where(
-      and(
-        inArray(samplesTable.currentLocation, positions),
-        notInArray(
-          samplesTable.id,
-          ctx.samples.map((s) => s.id),
-        ),
-      ),
-    );
-  // A film whose move into the instrument was sent and not confirmed (its worker died mid-move, or the answer was
-  // lost) may lie there already while its record still says where it came from.
-  const destination = sql<string>`${stepJournal.request}->>'to'`;
-  const moving = await ctx.db
-    .select({
-      id: stepJournal.sampleId,
-      location: sql<string>`'on its way to ' || (${destination})`,
-      runState: runsTable.state,
-    })
-    .from(stepJournal)
-    .innerJoin(runsTable, eq(runsTable.id, stepJournal.runId))
-    .where(
-      and(
-        inArray(stepJournal.state, [...UNSETTLED_STEP_STATES]),
-        inArray(destination, positions),
-        ne(stepJournal.runId, ctx.runId),
-        // An ended run's film is where its record says (moving it on is a person's job then).
-        notInArray(runsTable.state, [...TERMINAL_RUN_STATES]),
-      ),
-    );
-  // A film may belong to several runs (re-used after an earlier one ended): what counts is the run still on it.
-  const bySample = new Map<string, { location: string | null; states: string[] }>();
-  for (const r of [...rows, ...moving.filter((m): m is typeof m & { id: string } => !!m.id)]) {
-    const entry = bySample.get(r.id) ?? { location: r.location, states: [] };
-    if (r.runState && !TERMINAL_RUN_STATES.includes(r.runState)) entry.states.push(r.runState);
-    bySample.set(r.id, entry);
-  }
-  return [...bySample].map(([id, { location, states }]) => ({
-    text: `sample ${id} ${location?.startsWith('on its way') ? location : `at ${location}`} (${states.length ? `its run is ${states.join(', ')}` : 'no run under way'})`,
-    progressing: states.some((st) => st === 'running' || st === 'queued'),
+  const others = await ctx.sampleRepo.othersAt(
+    positions,
+    ctx.samples.map((s) => s.id),
+    ctx.runId,
+  );
+  return others.map(({ id, location, runStates }) => ({
+    text: `sample ${id} ${location?.startsWith('on its way') ? location : `at ${location}`} (${runStates.length ? `its run is ${runStates.join(', ')}` : 'no run under way'})`,
+    progressing: runStates.some((st) => st === 'running' || st === 'queued'),
   }));
 }
 

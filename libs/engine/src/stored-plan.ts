@@ -1,4 +1,4 @@
-import { ProtocolsRepository, type Db, type Run } from '@graftlab/db';
+import type { ProtocolsRepository, Run } from '@graftlab/db';
 import type { Inventory } from '@graftlab/inventory';
 import {
   bindPlan,
@@ -16,11 +16,11 @@ import {
  * station. Nothing else compiles a run's plan.
  */
 export async function runPlanOf(
-  db: Db,
+  protocols: Pick<ProtocolsRepository, 'version'>,
   inventory: Inventory,
   run: Run,
 ): Promise<{ protocol: Protocol; plan: StationPlan }> {
-  const version = await new ProtocolsRepository(db).version(run.protocolId, run.protocolVersion);
+  const version = await protocols.version(run.protocolId, run.protocolVersion);
   if (!version)
     throw new Error(`protocol ${run.protocolId} v${run.protocolVersion} of run ${run.id} is missing`);
   const protocol = parseProtocol(version.document);

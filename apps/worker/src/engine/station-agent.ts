@@ -6,7 +6,14 @@ import type { LabClock } from '@graftlab/clock';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import { LeasesRepository, suggestions, type GraftlabDb } from '@graftlab/db';
 import type { MqttLink } from '@graftlab/devices';
-import { DeviceHub, LEASE_TTL_MS, LeaseManager, Reconciler, RunEngine } from '@graftlab/engine';
+import {
+  DeviceHub,
+  LEASE_TTL_MS,
+  LeaseManager,
+  Reconciler,
+  repositoriesOn,
+  RunEngine,
+} from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import {
   assertEveryJobHandled,
@@ -77,8 +84,9 @@ export class StationAgent implements OnApplicationShutdown {
     );
     await this.operator.listen();
     this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: LEASE_TTL_MS, retryMs: 100 });
+    const repositories = repositoriesOn(this.db);
     const engine = new RunEngine({
-      db: this.db,
+      repositories,
       inventory: this.inventory,
       devices: this.hub,
       leases: this.leases,
@@ -95,7 +103,7 @@ export class StationAgent implements OnApplicationShutdown {
       },
     });
     const reconciler = new Reconciler({
-      db: this.db,
+      repositories,
       inventory: this.inventory,
       devices: this.hub,
       clock: this.clock,

@@ -1,8 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { NotFoundError } from '../db.errors';
 import type { Db } from '../db.types';
-import { baseMaterials, sampleEvents, samples, type DataOrigin, type SampleStatus } from '../schema';
+import { TERMINAL_RUN_STATES, UNSETTLED_STEP_STATES } from '../run-transitions';
+import {
+  baseMaterials,
+  runSamples,
+  runs as runsTable,
+  sampleEvents,
+  samples,
+  stepJournal,
+  type DataOrigin,
+  type RunState,
+  type SampleStatus,
+} from '../schema';
+
+/** A film of another run found at (or on its way to) a position, with the states of the runs it belongs to. */
+export interface ForeignSample {
+  readonly id: string;
+  /** Its recorded place, or "on its way to <position>" for a move sent and not confirmed. */
+  readonly location: string | null;
+  readonly runStates: RunState[];
+}
 
 export type Sample = typeof samples.$inferSelect;
 export type SampleEvent = typeof sampleEvents.$inferSelect;
@@ -141,6 +160,52 @@ export class SamplesRepository {
       .from(sampleEvents)
       .where(eq(sampleEvents.sampleId, id))
       .orderBy(asc(sampleEvents.id));
+  }
+
+  /**
+   * Films of other runs lying at these positions (by the sample records), or on their way there (a move into one
+   * sent and not confirmed: its worker died mid-move, or the answer was lost, and the film may lie there already
+   * while its record still says where it came from), with the states of the runs still on them.
+   */
+  async othersAt(
+    positions: readonly string[],
+    ours: readonly string[],
+    runId: string,
+  ): Promise<ForeignSample[]> {
+    if (!positions.length) return [];
+    const lying = await this.db
+      .select({ id: samples.id, location: samples.currentLocation, runState: runsTable.state })
+      .from(samples)
+      .leftJoin(runSamples, eq(runSamples.sampleId, samples.id))
+      .leftJoin(runsTable, eq(runsTable.id, runSamples.runId))
+      .where(and(inArray(samples.currentLocation, [...positions]), notInArray(samples.id, [...ours])));
+    const destination = sql<string>`${stepJournal.request}->>'to'`;
+    const moving = await this.db
+      .select({
+        id: stepJournal.sampleId,
+        location: sql<string>`'on its way to ' || (${destination})`,
+        runState: runsTable.state,
+      })
+      .from(stepJournal)
+      .innerJoin(runsTable, eq(runsTable.id, stepJournal.runId))
+      .where(
+        and(
+          inArray(stepJournal.state, [...UNSETTLED_STEP_STATES]),
+          inArray(destination, [...positions]),
+          ne(stepJournal.runId, runId),
+          // An ended run's film is where its record says (moving it on is a person's job then).
+          notInArray(runsTable.state, [...TERMINAL_RUN_STATES]),
+        ),
+      );
+    // A film may belong to several runs (re-used after an earlier one ended): what counts is the runs still on it.
+    const bySample = new Map<string, { location: string | null; runStates: RunState[] }>();
+    for (const r of [...lying, ...moving]) {
+      if (!r.id) continue;
+      const entry = bySample.get(r.id) ?? { location: r.location, runStates: [] };
+      if (r.runState && !TERMINAL_RUN_STATES.includes(r.runState)) entry.runStates.push(r.runState);
+      bySample.set(r.id, entry);
+    }
+    return [...bySample].map(([id, e]) => ({ id, ...e }));
   }
 }
 
