@@ -18,7 +18,10 @@ export interface EngineRepositories {
     RunsRepository,
     'get' | 'list' | 'transition' | 'underWayOn' | 'sampleIds' | 'setManifestHash'
   >;
-  readonly journal: Pick<JournalRepository, 'forRun' | 'record' | 'recordAll' | 'findUnsettled'>;
+  readonly journal: Pick<
+    JournalRepository,
+    'forRun' | 'record' | 'recordAll' | 'dispatch' | 'confirm' | 'findUnsettled'
+  >;
   readonly ledger: Pick<DoseLedgerRepository, 'append' | 'forSample'>;
   readonly readings: Pick<ReadingsRepository, 'append'>;
   readonly samples: Pick<

@@ -1,4 +1,4 @@
-import { commandIdFor, type JournalEntry } from '@graftlab/db';
+import { commandIdFor, type JournalEntry, type NewReading } from '@graftlab/db';
 import { DeviceError } from '@graftlab/devices';
 import type { SettlementPolicy } from '@graftlab/protocol';
 import { NothingDelivered, OperatorNeededError, SafetyRefusal } from './engine.errors';
@@ -39,6 +39,11 @@ export interface JournaledOptions {
   readonly resumable?: boolean;
   /** A robot or operator move: the film's new place is written with the confirmation, in one commit. */
   readonly sampleMove?: { sampleId: string; to: string; actor?: string; reason?: string };
+  /** Readings written with the dispatch, and (from the read-back) with the confirmation: no extra round trips. */
+  readonly readings?: {
+    readonly atDispatch?: readonly NewReading[];
+    readonly atConfirm?: (readBack: Record<string, unknown>) => readonly NewReading[];
+  };
 }
 
 /**
@@ -68,18 +73,15 @@ export async function journaled<T extends Record<string, unknown>>(
   } else {
     attempt = verdict.attempt;
     const labStart = ctx.clock.now();
-    // Intent and dispatch in one transaction: nothing physical happens between them, and both are durable
+    // Intent and dispatch in one statement: nothing physical happens between them, and both are durable
     // before the command is sent.
-    await ctx.journal.recordAll([
-      {
-        ...base,
-        attempt,
-        to: 'intent-recorded',
-        settlement: options.settlement,
-        request: { ...options.request, labStart, ...(options.resumable ? { resumable: true } : {}) },
-      },
-      { ...base, attempt, to: 'dispatched' },
-    ]);
+    await ctx.journal.dispatch({
+      ...base,
+      attempt,
+      settlement: options.settlement,
+      request: { ...options.request, labStart, ...(options.resumable ? { resumable: true } : {}) },
+      readings: options.readings?.atDispatch,
+    });
   }
   const commandId = commandIdFor(ctx.runId, journalKey, attempt);
   let readBack: T;
@@ -113,13 +115,23 @@ export async function journaled<T extends Record<string, unknown>>(
     throw e;
   }
   const labEnd = ctx.clock.now();
-  const row = await ctx.journal.record({
-    ...base,
-    attempt,
-    to: 'confirmed',
-    readBack: { ...readBack, labEnd },
-    sampleMove: options.sampleMove,
-  });
+  const confirmed = { ...readBack, labEnd };
+  // A move's confirmation writes the film's place too (a transaction); any other is one statement.
+  const row = options.sampleMove
+    ? await ctx.journal.record({
+        ...base,
+        attempt,
+        to: 'confirmed',
+        readBack: confirmed,
+        sampleMove: options.sampleMove,
+      })
+    : await ctx.journal.confirm({
+        runId: ctx.runId,
+        stepKey: journalKey,
+        attempt,
+        readBack: confirmed,
+        readings: options.readings?.atConfirm?.(readBack),
+      });
   ctx.journalRows.set(journalKey, row);
   return readBack;
 }

@@ -4,6 +4,8 @@ import { InvalidTransitionError } from '../db.errors';
 import type { Db } from '../db.types';
 import { STEP_TRANSITIONS, UNSETTLED_STEP_STATES } from '../run-transitions';
 import { stepJournal, stepJournalTransitions, type SettlementPolicy, type StepState } from '../schema';
+import { confirmStatement, dispatchStatement } from './journal.statements';
+import type { NewReading } from './readings.repository';
 import { moveSampleIn } from './samples.repository';
 
 export type JournalEntry = typeof stepJournal.$inferSelect;
@@ -33,6 +35,68 @@ export interface StepTransition {
   /** A move whose effect this transition confirms: the sample's location is written in the same commit. */
   sampleMove?: { sampleId: string; to: string; actor?: string; reason?: string };
 }
+
+/** A new step attempt, dispatched: its intent and the dispatch are durable before the command is sent. */
+export interface Dispatch {
+  runId: string;
+  stepKey: string;
+  attempt: number;
+  deviceId?: string;
+  sampleId?: string;
+  request: Record<string, unknown>;
+  settlement: SettlementPolicy;
+  /** Readings taken at the dispatch (e.g. the moment of monomer contact), written with it. */
+  readings?: readonly NewReading[];
+}
+
+/** A step attempt confirmed by its device's read-back. */
+export interface Confirmation {
+  runId: string;
+  stepKey: string;
+  attempt: number;
+  readBack: Record<string, unknown>;
+  /** Readings of the read-back (e.g. the delivered volume), written with the confirmation. */
+  readings?: readonly NewReading[];
+}
+
+type RawRow = Record<string, unknown>;
+
+const asDate = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
+
+/** A step_journal row as a raw statement returns it (snake_case, int8 as text) → the repository's row. */
+function journalEntryOf(r: RawRow): JournalEntry {
+  return {
+    id: Number(r.id),
+    runId: r.run_id as string,
+    stepKey: r.step_key as string,
+    attempt: Number(r.attempt),
+    state: r.state as StepState,
+    commandId: r.command_id as string,
+    deviceId: (r.device_id as string | null) ?? null,
+    sampleId: (r.sample_id as string | null) ?? null,
+    request: (r.request as Record<string, unknown> | null) ?? null,
+    readBack: (r.read_back as Record<string, unknown> | null) ?? null,
+    settlement: (r.settlement as SettlementPolicy | null) ?? null,
+    reason: (r.reason as string | null) ?? null,
+    createdAt: asDate(r.created_at)!,
+    updatedAt: asDate(r.updated_at)!,
+    dispatchedAt: asDate(r.dispatched_at),
+    acknowledgedAt: asDate(r.acknowledged_at),
+    finishedAt: asDate(r.finished_at),
+  };
+}
+
+/** A unique-key violation (SQLSTATE 23505), looking through drizzle's wrapper. */
+function isUniqueViolation(e: unknown): boolean {
+  for (let x = e as { code?: string; cause?: unknown } | undefined; x; x = x.cause as typeof x)
+    if (x.code === '23505') return true;
+  return false;
+}
+
+/** States a step attempt may be confirmed from. */
+const CONFIRMABLE = (Object.keys(STEP_TRANSITIONS) as StepState[]).filter((s) =>
+  STEP_TRANSITIONS[s].includes('confirmed'),
+);
 
 /** The step journal: every physical step's state, written durably before the next move. */
 export class JournalRepository {
@@ -159,6 +223,46 @@ export class JournalRepository {
       at: now,
     });
     return row;
+  }
+
+  /**
+   * A new attempt recorded and dispatched in one statement (the engine's hot path; see journal.statements.ts):
+   * the same rows and transitions as `recordAll([intent-recorded, dispatched])`, in one round trip. An attempt
+   * already journaled is refused (the unique key of run, step and attempt).
+   */
+  async dispatch(d: Dispatch): Promise<JournalEntry> {
+    const commandId = commandIdFor(d.runId, d.stepKey, d.attempt);
+    try {
+      const result = (await this.db.execute(
+        dispatchStatement({ ...d, commandId, readings: d.readings ?? [] }),
+      )) as unknown as { rows: RawRow[] };
+      return journalEntryOf(result.rows[0]);
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw new InvalidTransitionError(
+          'step',
+          `${d.runId}/${d.stepKey}#${d.attempt}`,
+          '(exists)',
+          'dispatched',
+        );
+      throw e;
+    }
+  }
+
+  /**
+   * An attempt confirmed with its read-back and readings in one statement; refused (nothing written) unless the
+   * attempt is in a state a confirmation may follow.
+   */
+  async confirm(c: Confirmation): Promise<JournalEntry> {
+    const result = (await this.db.execute(
+      confirmStatement({ ...c, from: CONFIRMABLE, readings: c.readings ?? [] }),
+    )) as unknown as { rows: RawRow[] };
+    const row = result.rows[0];
+    const label = `${c.runId}/${c.stepKey}#${c.attempt}`;
+    if (!row) throw new InvalidTransitionError('step', label, '(none)', 'confirmed');
+    if (row.id === null || row.id === undefined)
+      throw new InvalidTransitionError('step', label, row.previous_state as string, 'confirmed');
+    return journalEntryOf(row);
   }
 
   /** Steps left in flight (intent-recorded, dispatched, acknowledged, uncertain): reconcile these on restart. */

@@ -10,6 +10,7 @@ import { CampaignsRepository } from './campaigns.repository';
 import { DoseLedgerRepository } from './dose-ledger.repository';
 import { commandIdFor, JournalRepository } from './journal.repository';
 import { LeasesRepository } from './leases.repository';
+import { ReadingsRepository } from './readings.repository';
 import { ProtocolsRepository } from './protocols.repository';
 import { resultIdFor, ResultsRepository } from './results.repository';
 import { RunsRepository } from './runs.repository';
@@ -269,6 +270,92 @@ describe.each(DB_ENGINES)('repositories on %s', (engine) => {
       await move(samples[0].id);
       expect((await new SamplesRepository(db).get(samples[0].id))?.currentLocation).toBe('irradiator-1/p1');
       expect((await journal.forRun(run.id)).map((r) => r.state)).toEqual(['confirmed']);
+    });
+
+    it('dispatches and confirms in one statement each: the same rows, history and readings as step by step', async () => {
+      const { run, samples } = await seedRun(db, protocol);
+      const journal = new JournalRepository(db);
+      const readings = new ReadingsRepository(db);
+      const base = { runId: run.id, stepKey: 'dispense', attempt: 1 };
+      const contact = new Date('2026-12-01T10:00:00.000Z');
+      const dispatched = await journal.dispatch({
+        ...base,
+        deviceId: 'pump-1',
+        sampleId: samples[0].id,
+        request: { volumeMl: 40, countersBefore: { infusedMl: 2.5 } },
+        settlement: 'ask-operator',
+        readings: [
+          {
+            deviceId: 'pump-1',
+            runId: run.id,
+            stepKey: 'dispense',
+            sampleId: samples[0].id,
+            name: 'monomer-contact',
+            value: 0,
+            deviceTimestamp: contact,
+          },
+        ],
+      });
+      expect(dispatched).toMatchObject({
+        state: 'dispatched',
+        commandId: commandIdFor(run.id, 'dispense', 1),
+        deviceId: 'pump-1',
+        settlement: 'ask-operator',
+      });
+      expect(dispatched.request).toEqual({ volumeMl: 40, countersBefore: { infusedMl: 2.5 } });
+      expect(dispatched.dispatchedAt).toBeInstanceOf(Date);
+      expect(typeof dispatched.id).toBe('number');
+      // A second dispatch of the same attempt is refused and writes nothing.
+      await expect(journal.dispatch({ ...base, request: {}, settlement: 'ask-operator' })).rejects.toThrow(
+        InvalidTransitionError,
+      );
+      const confirmed = await journal.confirm({
+        ...base,
+        readBack: { deliveredMl: 40 },
+        readings: [
+          {
+            deviceId: 'pump-1',
+            runId: run.id,
+            stepKey: 'dispense',
+            sampleId: samples[0].id,
+            name: 'dispensed-volume',
+            value: 40,
+            unit: 'mL',
+          },
+        ],
+      });
+      expect(confirmed).toMatchObject({ state: 'confirmed', readBack: { deliveredMl: 40 } });
+      expect(confirmed.finishedAt).toBeInstanceOf(Date);
+      // A confirmed step is final: a second confirmation is refused and adds no reading.
+      await expect(
+        journal.confirm({
+          ...base,
+          readBack: { deliveredMl: 41 },
+          readings: [{ deviceId: 'pump-1', name: 'dispensed-volume', value: 41 }],
+        }),
+      ).rejects.toThrow(/confirmed/);
+      await expect(journal.confirm({ ...base, attempt: 9, readBack: {} })).rejects.toThrow(
+        InvalidTransitionError,
+      );
+      const history = await journal.transitions(run.id, 'dispense');
+      expect(history.map((h) => [h.fromState, h.toState])).toEqual([
+        [null, 'intent-recorded'],
+        ['intent-recorded', 'dispatched'],
+        ['dispatched', 'confirmed'],
+      ]);
+      expect(history[0].detail).toMatchObject({
+        deviceId: 'pump-1',
+        settlement: 'ask-operator',
+        request: { volumeMl: 40 },
+      });
+      const [row] = await journal.forRun(run.id);
+      expect(row).toEqual(confirmed);
+      const taken = await readings.forRun(run.id, 'dispense');
+      expect(taken.map((r) => [r.name, r.value, r.unit])).toEqual([
+        ['monomer-contact', 0, null],
+        ['dispensed-volume', 40, 'mL'],
+      ]);
+      expect(taken[0].deviceTimestamp?.toISOString()).toBe(contact.toISOString());
     });
 
     it('keeps one row per (run, step, attempt)', async () => {

@@ -1,3 +1,4 @@
+import type { NewReading } from '@graftlab/db';
 import type { PlannedStep } from '@graftlab/protocol';
 import { journaled } from '../journaled';
 import { M3_PER_ML, siArg, stringArg } from '../quantities';
@@ -23,7 +24,17 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
   for (const sample of validSamples(ctx)) await ensureAt(ctx, sample, vessel, step.key);
   const pump = await ctx.devices.use(pumpId, 'dispenser', ctx.commandTimeoutMs);
   const before = await pump.counters({ signal: ctx.signal });
-  const result = await journaled(
+  const contact = (): NewReading[] =>
+    validSamples(ctx).map((sample) => ({
+      deviceId: pumpId,
+      runId: ctx.runId,
+      stepKey: step.key,
+      sampleId: sample.id,
+      name: 'monomer-contact',
+      value: 0,
+      deviceTimestamp: new Date(ctx.clock.now()),
+    }));
+  await journaled(
     ctx,
     step.key,
     {
@@ -36,20 +47,22 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
         rateMlPerMin,
         countersBefore: before,
       },
+      // The moment of monomer contact is written with the dispatch, the delivered volume with the confirmation.
+      readings: {
+        atDispatch: contact(),
+        atConfirm: (readBack) =>
+          validSamples(ctx).map((sample) => ({
+            deviceId: pumpId,
+            runId: ctx.runId,
+            stepKey: step.key,
+            sampleId: sample.id,
+            name: 'dispensed-volume',
+            value: Number(readBack.deliveredMl),
+            unit: 'mL',
+          })),
+      },
     },
     async (commandId) => {
-      const contact = new Date(ctx.clock.now());
-      for (const sample of validSamples(ctx)) {
-        await ctx.readings.append({
-          deviceId: pumpId,
-          runId: ctx.runId,
-          stepKey: step.key,
-          sampleId: sample.id,
-          name: 'monomer-contact',
-          value: 0,
-          deviceTimestamp: contact,
-        });
-      }
       const out = await pump.dispense(
         { commandId, volumeMl, rateMlPerMin },
         {
@@ -60,15 +73,4 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
       return { deliveredMl: out.deliveredMl };
     },
   );
-  for (const sample of validSamples(ctx)) {
-    await ctx.readings.append({
-      deviceId: pumpId,
-      runId: ctx.runId,
-      stepKey: step.key,
-      sampleId: sample.id,
-      name: 'dispensed-volume',
-      value: result.deliveredMl,
-      unit: 'mL',
-    });
-  }
 }

@@ -1,0 +1,111 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { NewReading } from './readings.repository';
+
+/**
+ * The journal's hot path as single statements (one round trip, one commit each): a step attempt dispatched with
+ * its intent, and a step confirmed with its read-back, each with the readings taken at that moment. A statement is
+ * atomic, so the journal row, its transitions and the readings are written together or not at all, exactly as
+ * the transactional path (JournalRepository.record) writes them; only the number of round trips differs.
+ */
+
+/** Readings as JSON rows for jsonb_to_recordset (snake_case, timestamps as ISO text). */
+function readingsJson(readings: readonly NewReading[]): string {
+  return JSON.stringify(
+    readings.map((r) => ({
+      device_id: r.deviceId,
+      run_id: r.runId ?? null,
+      step_key: r.stepKey ?? null,
+      sample_id: r.sampleId ?? null,
+      name: r.name,
+      value: r.value ?? null,
+      unit: r.unit ?? null,
+      raw: r.raw ?? null,
+      device_timestamp: r.deviceTimestamp ? new Date(r.deviceTimestamp).toISOString() : null,
+    })),
+  );
+}
+
+/** Inserts the readings, only if the guard CTE (the journal write) produced a row. */
+function readingsInsert(readings: readonly NewReading[], guard: SQL): SQL {
+  return sql`insert into readings (device_id, run_id, step_key, sample_id, name, value, unit, raw, device_timestamp)
+    select x.device_id, x.run_id, x.step_key, x.sample_id, x.name, x.value, x.unit, x.raw, x.device_timestamp
+    from jsonb_to_recordset(${readingsJson(readings)}::jsonb) as x(device_id text, run_id text, step_key text,
+      sample_id text, name text, value double precision, unit text, raw text, device_timestamp timestamptz)
+    where exists (${guard})`;
+}
+
+export interface DispatchValues {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly attempt: number;
+  readonly commandId: string;
+  readonly deviceId?: string;
+  readonly sampleId?: string;
+  readonly request: Record<string, unknown>;
+  readonly settlement: string;
+  readonly readings: readonly NewReading[];
+}
+
+/** A new attempt: created intent-recorded and moved to dispatched, both transitions kept, in one statement. */
+export function dispatchStatement(d: DispatchValues): SQL {
+  const intentDetail = {
+    ...(d.deviceId !== undefined ? { deviceId: d.deviceId } : {}),
+    request: d.request,
+    settlement: d.settlement,
+  };
+  return sql`with j as (
+      insert into step_journal (run_id, step_key, attempt, state, command_id, device_id, sample_id, request,
+        settlement, created_at, updated_at, dispatched_at)
+      values (${d.runId}, ${d.stepKey}, ${d.attempt}, 'dispatched', ${d.commandId}, ${d.deviceId ?? null},
+        ${d.sampleId ?? null}, ${JSON.stringify(d.request)}::jsonb, ${d.settlement}, now(), now(), now())
+      returning *
+    ), t as (
+      insert into step_journal_transitions (journal_id, run_id, step_key, attempt, command_id, from_state, to_state,
+        detail, at)
+      select j.id, j.run_id, j.step_key, j.attempt, j.command_id, v.from_state, v.to_state, v.detail, now()
+      from j cross join (values
+        (1, null::text, 'intent-recorded', ${JSON.stringify(intentDetail)}::jsonb),
+        (2, 'intent-recorded', 'dispatched', '{}'::jsonb)
+      ) as v(n, from_state, to_state, detail)
+      order by v.n
+    ), r as (${readingsInsert(d.readings, sql`select 1 from j`)})
+    select * from j`;
+}
+
+export interface ConfirmValues {
+  readonly runId: string;
+  readonly stepKey: string;
+  readonly attempt: number;
+  readonly readBack: Record<string, unknown>;
+  /** States a confirmation may follow (see STEP_TRANSITIONS). */
+  readonly from: readonly string[];
+  readonly readings: readonly NewReading[];
+}
+
+/**
+ * Confirms an attempt in the states it may be confirmed from, with its transition and readings; the statement
+ * returns the current state whatever happened, and the confirmed row's columns only when it was confirmed.
+ */
+export function confirmStatement(c: ConfirmValues): SQL {
+  const from = sql.join(
+    c.from.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return sql`with cur as (
+      select id, state from step_journal
+      where run_id = ${c.runId} and step_key = ${c.stepKey} and attempt = ${c.attempt}
+      for update
+    ), j as (
+      update step_journal s set state = 'confirmed', updated_at = now(), finished_at = now(),
+        read_back = ${JSON.stringify(c.readBack)}::jsonb
+      from cur where s.id = cur.id and cur.state in (${from})
+      returning s.*
+    ), t as (
+      insert into step_journal_transitions (journal_id, run_id, step_key, attempt, command_id, from_state, to_state,
+        detail, at)
+      select j.id, j.run_id, j.step_key, j.attempt, j.command_id, cur.state, 'confirmed',
+        jsonb_build_object('readBack', ${JSON.stringify(c.readBack)}::jsonb), now()
+      from j join cur on cur.id = j.id
+    ), r as (${readingsInsert(c.readings, sql`select 1 from j`)})
+    select cur.state as previous_state, j.* from cur left join j on j.id = cur.id`;
+}
