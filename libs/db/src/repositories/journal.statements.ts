@@ -85,13 +85,22 @@ export interface ConfirmValues {
 /**
  * Confirms an attempt in the states it may be confirmed from, with its transition and readings; the statement
  * returns the current state whatever happened, and the confirmed row's columns only when it was confirmed.
+ *
+ * Committed without waiting for the WAL flush (synchronous_commit off for this statement alone). A confirmation is
+ * the one journal write whose loss exactly-once tolerates: it is atomic and visible at once, a worker's crash
+ * cannot lose it (the server has it), and the server's own crash can lose only the confirmations after its last
+ * flushed commit — every dispatch is flushed before its command goes out, and the WAL is a sequence, so a lost
+ * confirmation leaves its step `dispatched`, which the reconciler settles from the device's evidence as after any
+ * crash between command and confirmation. Dispatches, moves, doses and results are always flushed.
  */
 export function confirmStatement(c: ConfirmValues): SQL {
   const from = sql.join(
     c.from.map((s) => sql`${s}`),
     sql`, `,
   );
-  return sql`with cur as (
+  return sql`with relaxed as (
+      select set_config('synchronous_commit', 'off', true) as synchronous_commit
+    ), cur as (
       select id, state from step_journal
       where run_id = ${c.runId} and step_key = ${c.stepKey} and attempt = ${c.attempt}
       for update
@@ -107,5 +116,5 @@ export function confirmStatement(c: ConfirmValues): SQL {
         jsonb_build_object('readBack', ${JSON.stringify(c.readBack)}::jsonb), now()
       from j join cur on cur.id = j.id
     ), r as (${readingsInsert(c.readings, sql`select 1 from j`)})
-    select cur.state as previous_state, j.* from cur left join j on j.id = cur.id`;
+    select cur.state as previous_state, j.* from relaxed, cur left join j on j.id = cur.id`;
 }
