@@ -5,12 +5,16 @@
  * the one-station virtual lab. Each run is a single heat step; the clock starts when this process sends
  * `POST /api/runs` and stops when the station's JULABO twin receives the step's first command (`out_sp_00 …`, which
  * the worker's status polls never send), timestamped inside the twin on the same monotonic clock. Runs are
- * submitted one after the other (each waits for the previous to finish), 200 (20 with --quick).
+ * submitted one after the other (each waits for the previous to finish, then 300 ms: the JULABO keeps 250 ms between
+ * an OUT command and its neighbours, and the previous run's last commands would otherwise be timed as ours),
+ * 200 (20 with --quick).
  * The path: HTTP + auth, validation and compilation, station choice, run and sample rows, BullMQ enqueue, the
- * worker's pickup, run start (journal and plan reload), the step's lease and journal writes, the driver's write.
+ * worker's pickup, run start (journal and the stored plan read and checked), the step's lease and journal writes,
+ * the driver's write.
  * Floor: BullMQ add → processor entered (one at a time, same Redis), p50 and p99.
  */
 import { join } from 'node:path';
+import { JULABO_OUT_GAP_MS } from '@graftlab/devices';
 import { loadInventory } from '@graftlab/inventory';
 import { oneStation } from './engine-overhead.bench';
 import { bullmqAddToProcessor } from './lib/floors';
@@ -40,6 +44,9 @@ export async function submitLatencyBench(options: BenchOptions): Promise<BenchRo
   try {
     const samples: number[] = [];
     for (let i = 0; i < runs + warmup; i++) {
+      // The JULABO wire rule keeps 250 ms between an OUT command and its neighbours (the previous run's last
+      // commands): the circulator is left idle that long first, so the figure is graftlab's latency, not the gap.
+      await new Promise((r) => setTimeout(r, JULABO_OUT_GAP_MS + 50));
       const received = new Promise<number>((resolve) => (waiting = resolve));
       const t0 = performance.now();
       const { id } = await s.api<{ id: string }>('POST', '/api/runs', { protocol });

@@ -19,6 +19,8 @@ export interface StationPlan extends ExecutionPlan {
  * is the same instrument. Everything else (devices, limits, calibrations, locations, stations, safety) counts.
  */
 export function inventoryHash(inventory: Inventory): string {
+  const known = hashes.get(inventory);
+  if (known) return known;
   const devices = inventory.devices.map((d) => ({
     ...d,
     transport: undefined,
@@ -26,8 +28,13 @@ export function inventoryHash(inventory: Inventory): string {
     serial: undefined,
     timeoutMs: undefined,
   }));
-  return sha256(canonicalJson({ ...inventory, $schema: undefined, devices }));
+  const hash = sha256(canonicalJson({ ...inventory, $schema: undefined, devices }));
+  hashes.set(inventory, hash);
+  return hash;
 }
+
+/** A process loads its inventory once and never mutates it: its hash is computed once per object. */
+const hashes = new WeakMap<Inventory, string>();
 
 /** The hash the run row keeps of its stored plan: any change to the stored JSON changes it. */
 export function storedPlanHash(plan: StationPlan): string {
