@@ -20,7 +20,7 @@ export class LeaseManager {
   private renewTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly repo: LeasesRepository,
+    private readonly repo: Pick<LeasesRepository, 'acquire' | 'renew' | 'release'>,
     private readonly options: LeaseOptions,
   ) {}
 
