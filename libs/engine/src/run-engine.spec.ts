@@ -1,4 +1,4 @@
-import type { StationPlan } from '@graftlab/protocol';
+import { STEP_TYPES, type StationPlan } from '@graftlab/protocol';
 import { admit, engineOn, INVENTORY, STATION } from './testing/engine.harness';
 import { fakeLab, type FakeDispenser, type FakeShutter } from './testing/fake.lab';
 import { MemoryRepositories } from './testing/memory.repositories';
@@ -59,7 +59,31 @@ describe('the engine on fakes', () => {
     },
   );
 
-  it('has run the step types the shipped protocols use', () => {
-    expect([...executed].sort()).toEqual(expect.arrayContaining(['dispense', 'heat', 'irradiate', 'weigh']));
+  it('runs a graft held while stirred (parallel steps): both children confirmed on their own devices', async () => {
+    const repos = new MemoryRepositories();
+    const lab = fakeLab(INVENTORY, STATION, { clockSpeed: 20_000 });
+    const { runId, plan } = admit(repos, 'pe-gma-emulsion.json', {
+      steps: (steps) =>
+        steps.map((s) =>
+          s.key === 'graft'
+            ? {
+                key: 'graft',
+                type: 'parallel',
+                steps: [
+                  { ...s, key: 'graft-hold' },
+                  { key: 'graft-stir', type: 'stir', vessel: s.vessel, speed: '300 rpm', duration: '30 min' },
+                ],
+              }
+            : s,
+        ),
+    });
+    expect((await engineOn(lab, repos).execute(runId)).state).toBe('completed');
+    for (const step of flat(plan.steps)) executed.add(step.type);
+    const keys = (await repos.journal.forRun(runId)).map((r) => r.stepKey);
+    expect(keys).toEqual(expect.arrayContaining(['graft-hold', 'graft-stir']));
+  });
+
+  it('has run every step type of the protocol language', () => {
+    expect([...executed].sort()).toEqual([...STEP_TYPES].sort());
   });
 });

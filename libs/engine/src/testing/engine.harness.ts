@@ -31,6 +31,7 @@ export function admit(
   } = {},
 ): { runId: string; plan: StationPlan } {
   const document = JSON.parse(readFileSync(join(ROOT, 'protocols', file), 'utf8')) as Record<string, unknown>;
+  if (options.steps) document.steps = options.steps(document.steps as Record<string, unknown>[]);
   if (options.forbidSplit)
     for (const step of document.steps as Record<string, unknown>[])
       if (step.type === 'irradiate') step.splitDoseAllowed = false;
