@@ -153,6 +153,17 @@ describe('API authentication and roles', () => {
     expect(listed.body.find((t: { id: string }) => t.id === created.body.id).revokedAt).not.toBeNull();
   });
 
+  it('exposes its metrics: run counts by state, station queue jobs, and request durations by route pattern', async () => {
+    await http().get('/api/runs/not-a-run').set('authorization', `Bearer ${api.tokens.scientist}`);
+    const text = (await http().get('/metrics')).text;
+    expect(text).toMatch(/^graftlab_runs\{state="queued"\} \d+$/m);
+    expect(text).toMatch(/^graftlab_queue_jobs\{queue="reactor-1",state="waiting"\} \d+$/m);
+    expect(text).toMatch(
+      /^graftlab_http_request_seconds_count\{method="GET",route="\/api\/runs\/:id",status="404"\} [1-9]\d*$/m,
+    );
+    expect(text).not.toContain('not-a-run');
+  });
+
   it('opens public routes without a token and list routes to every role', async () => {
     expect((await http().get('/metrics')).status).toBe(200);
     expect((await http().get('/api/openapi.json')).status).toBe(200);

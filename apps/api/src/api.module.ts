@@ -20,6 +20,7 @@ import { InstrumentTelemetryFeed } from './events/instrument-telemetry.feed';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './instruments/instruments.controller';
 import { LabController } from './lab/lab.controller';
+import { MetricsCollector } from './metrics/metrics.collector';
 import { MetricsController } from './metrics/metrics.controller';
 import { OptimizerController } from './optimizer/optimizer.controller';
 import { ProtocolsController } from './protocols/protocols.controller';
@@ -65,6 +66,7 @@ import { StructureController } from './samples/structure.controller';
   providers: [
     stationQueuesProvider('producer'),
     RunsService,
+    MetricsCollector,
     CampaignsService,
     AuditService,
     AuthService,

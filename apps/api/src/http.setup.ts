@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { httpRequestSeconds } from '@graftlab/observability';
 import { mountBullBoard } from './admin/bull-board.setup';
 import { mountDashboard } from './dashboard/dashboard.static';
 
@@ -9,6 +10,7 @@ import { mountDashboard } from './dashboard/dashboard.static';
  * /api/docs. CORS stays off: the dashboard is served from the API's own origin.
  */
 export function configureHttp(app: INestApplication): void {
+  app.use(timeRequests);
   app.use(json({ limit: '1mb' }));
   mountDashboard(app);
   mountBullBoard(app);
@@ -22,4 +24,21 @@ export function configureHttp(app: INestApplication): void {
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+}
+
+/**
+ * Request durations for the metrics, labelled by the route pattern (/api/runs/:id), not the path, so a run id
+ * does not become a series of its own; requests that match no route are counted as "unmatched".
+ */
+function timeRequests(req: Request, res: Response, next: NextFunction): void {
+  const end = httpRequestSeconds.startTimer();
+  res.on('finish', () => {
+    const route = (req.route as { path?: string } | undefined)?.path;
+    end({
+      method: req.method,
+      route: route ? `${req.baseUrl}${route}` : 'unmatched',
+      status: String(res.statusCode),
+    });
+  });
+  next();
 }

@@ -114,6 +114,15 @@ export class RunsRepository {
     return filter.limit ? q.limit(filter.limit) : q;
   }
 
+  /** How many runs are in each state (the metrics' gauge). */
+  async countByState(): Promise<Partial<Record<RunState, number>>> {
+    const rows = await this.db
+      .select({ state: runs.state, n: sql<number>`count(*)::int` })
+      .from(runs)
+      .groupBy(runs.state);
+    return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
   /** Runs not yet ended (queued, running, paused, waiting for a person) per station, for admission's choice. */
   async loadByStation(stations: readonly string[]): Promise<Map<string, number>> {
     if (!stations.length) return new Map();

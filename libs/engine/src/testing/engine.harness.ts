@@ -28,6 +28,8 @@ export function admit(
     runId?: string;
     samples?: string[];
     forbidSplit?: boolean;
+    /** Rewrites the protocol's steps before admission (a variant of a shipped protocol). */
+    steps?: (steps: Record<string, unknown>[]) => Record<string, unknown>[];
   } = {},
 ): { runId: string; plan: StationPlan } {
   const document = JSON.parse(readFileSync(join(ROOT, 'protocols', file), 'utf8')) as Record<string, unknown>;
