@@ -17,7 +17,6 @@ const EXPECTED_TABLES = [
   'campaigns',
   'chemicals',
   'data_sources',
-  'device_status',
   'dose_ledger',
   'irradiations',
   'leases',

@@ -308,7 +308,7 @@ export async function exportRows(db: Db, filters: ExportFilters = {}): Promise<E
       irradiation_source_detail: irradiation?.source ?? dose?.last.source ?? null,
       irradiation_facility: irradiation?.facility ?? null,
       irradiation_atmosphere: irradiation?.atmosphere ?? dose?.last.atmosphere ?? null,
-      irradiation_temperature_c: irradiation?.temperatureC ?? dose?.last.temperatureC ?? null,
+      irradiation_temperature_c: irradiation?.temperatureC ?? null,
       storage_time_h: irradiation?.storageTimeH ?? null,
       storage_temperature_c: irradiation?.storageTemperatureC ?? null,
     };

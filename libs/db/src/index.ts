@@ -51,7 +51,6 @@ export * from './repositories/campaigns.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/tokens.repository';
 export * from './repositories/leases.repository';
-export * from './repositories/device-status.repository';
 export { samplePassport, type SamplePassport, type PassportReading } from './passport';
 export {
   exportSamples,
@@ -81,4 +80,3 @@ export {
   DEFAULT_TEST_POSTGRES_URL,
 } from './testing/scratch-database';
 export { seedBasics, seedRun, SEEDED_MATERIAL } from './testing/seed';
-export { DbModule, GRAFTLAB_DB } from './db.module';

@@ -86,7 +86,6 @@ export interface SamplePassport {
       | 'deliveredKGy'
       | 'source'
       | 'atmosphere'
-      | 'temperatureC'
       | 'startedAt'
       | 'endedAt'
     >[];
@@ -295,7 +294,6 @@ export async function samplePassport(db: Db, sampleId: string): Promise<SamplePa
         deliveredKGy: d.deliveredKGy,
         source: d.source,
         atmosphere: d.atmosphere,
-        temperatureC: d.temperatureC,
         startedAt: d.startedAt,
         endedAt: d.endedAt,
       })),

@@ -1,5 +1,7 @@
 import {
   DoseLedgerRepository,
+  IrradiationsRepository,
+  MeasurementsRepository,
   JournalRepository,
   ProtocolsRepository,
   ReadingsRepository,
@@ -30,6 +32,9 @@ export interface EngineRepositories {
   >;
   readonly results: Pick<ResultsRepository, 'recordResults'>;
   readonly protocols: Pick<ProtocolsRepository, 'version'>;
+  /** The MI records a run writes besides its journal (see mi-records.ts). */
+  readonly irradiations: Pick<IrradiationsRepository, 'record'>;
+  readonly measurements: Pick<MeasurementsRepository, 'record'>;
 }
 
 /** The repositories on a database (the worker's). */
@@ -42,5 +47,7 @@ export function repositoriesOn(db: Db): EngineRepositories {
     samples: new SamplesRepository(db),
     results: new ResultsRepository(db),
     protocols: new ProtocolsRepository(db),
+    irradiations: new IrradiationsRepository(db),
+    measurements: new MeasurementsRepository(db),
   };
 }

@@ -27,7 +27,7 @@ function reconcilerOn(lab: FakeLab, repos: MemoryRepositories): Reconciler {
 describe('a worker killed mid-step, then reconciled from the instruments', () => {
   it('a dispense delivered before the kill is settled done and not dispensed again', async () => {
     const repos = new MemoryRepositories();
-    const lab = fakeLab(INVENTORY, 'reactor-2', { clockSpeed: 20_000 });
+    const lab = fakeLab(INVENTORY, 'reactor-2');
     const { runId } = admit(repos, 'pe-gma-emulsion.json');
     // The pump delivers; the process dies before the confirmation is written.
     repos.killAt(
@@ -58,7 +58,7 @@ describe('a worker killed mid-step, then reconciled from the instruments', () =>
 
   it('a dispense whose counter did not move goes to a person (its policy is ask-operator), naming the pump', async () => {
     const repos = new MemoryRepositories();
-    const lab = fakeLab(INVENTORY, 'reactor-2', { clockSpeed: 20_000 });
+    const lab = fakeLab(INVENTORY, 'reactor-2');
     const { runId } = admit(repos, 'pe-gma-emulsion.json');
     // Dead right after the dispatch was written: the command never went out.
     repos.killAt(
@@ -90,7 +90,7 @@ describe('a worker killed mid-step, then reconciled from the instruments', () =>
 
   it('an irradiation cut short by the kill is completed with the remainder only (split dose allowed): the film gets its dose once', async () => {
     const repos = new MemoryRepositories();
-    const lab = fakeLab(INVENTORY, 'reactor-2', { clockSpeed: 20_000 });
+    const lab = fakeLab(INVENTORY, 'reactor-2');
     const { runId, plan } = admit(repos, 'pe-gma-emulsion.json');
     const targetKGy = plan.steps.find((s) => s.type === 'irradiate')!.dose!.si / 1000;
     const shutter = lab.device<FakeShutter>('shutter-1');
@@ -119,7 +119,7 @@ describe('a worker killed mid-step, then reconciled from the instruments', () =>
 
   it('an irradiation cut short without a split dose allowed goes to a person with the dose delivered so far', async () => {
     const repos = new MemoryRepositories();
-    const lab = fakeLab(INVENTORY, 'reactor-2', { clockSpeed: 20_000 });
+    const lab = fakeLab(INVENTORY, 'reactor-2');
     // The PEM protocol with the split dose forbidden (the settlement policy is then ask-operator).
     const { runId } = admit(repos, 'etfe-styrene-pem.json', { forbidSplit: true });
     const shutter = lab.device<FakeShutter>('shutter-1');

@@ -34,6 +34,8 @@ export interface RunContext {
   readonly ledger: EngineRepositories['ledger'];
   readonly readings: EngineRepositories['readings'];
   readonly sampleRepo: EngineRepositories['samples'];
+  /** The MI database's records of the run (irradiations, measurements). */
+  readonly mi: Pick<EngineRepositories, 'irradiations' | 'measurements'>;
   readonly log: EngineLog;
   /** Latest journal row per journal key, loaded when the run (re)starts. */
   readonly journalRows: Map<string, JournalEntry>;

@@ -23,7 +23,7 @@ describe('the engine on fakes', () => {
     'runs %s to completion: every command confirmed once, the dose and volumes as planned',
     async (file) => {
       const repos = new MemoryRepositories();
-      const lab = fakeLab(INVENTORY, STATION, { clockSpeed: 20_000 });
+      const lab = fakeLab(INVENTORY, STATION);
       const { runId, plan } = admit(repos, file);
       const outcome = await engineOn(lab, repos).execute(runId);
       expect(outcome).toEqual({ state: 'completed', reason: undefined });
@@ -53,6 +53,18 @@ describe('the engine on fakes', () => {
         .reduce((a, s) => a + ((s.args.volume as { si: number }).si ?? 0) * 1e6, 0);
       expect(pump.infusedMl).toBeCloseTo(plannedMl, 9);
       expect(lab.log.entries.filter((e) => /^pump-[134]$/.test(e.device))).toEqual([]);
+      // The MI records: how the film was irradiated and how long it waited, and what was measured.
+      const irradiation = repos.irradiationRows.get(`${film}/${runId}`)!;
+      expect(irradiation).toMatchObject({
+        method: plan.protocol.method,
+        sourceKind: 'gamma',
+        source: 'Co-60',
+      });
+      if (plan.protocol.method === 'pre-irradiation') expect(irradiation.storageTimeH).toBeGreaterThan(0);
+      const measures = flat(plan.steps).filter((s) => s.type === 'measure');
+      expect([...repos.measurementRows.values()].map((m) => m.stepKey).sort()).toEqual(
+        measures.map((s) => s.key).sort(),
+      );
       // Its results are written, and the shared instruments are free again.
       expect(repos.resultRows.map((r) => r.name)).toContain('degreeOfGrafting');
       expect([...(lab.leases as unknown as { held: Map<string, string> }).held.keys()]).toEqual([]);
@@ -61,7 +73,7 @@ describe('the engine on fakes', () => {
 
   it('runs a graft held while stirred (parallel steps): both children confirmed on their own devices', async () => {
     const repos = new MemoryRepositories();
-    const lab = fakeLab(INVENTORY, STATION, { clockSpeed: 20_000 });
+    const lab = fakeLab(INVENTORY, STATION);
     const { runId, plan } = admit(repos, 'pe-gma-emulsion.json', {
       steps: (steps) =>
         steps.map((s) =>

@@ -140,6 +140,7 @@ export class RunEngine {
       journal: this.journal,
       ledger: deps.repositories.ledger,
       readings: deps.repositories.readings,
+      mi: deps.repositories,
       sampleRepo,
       log: deps.log,
       journalRows,

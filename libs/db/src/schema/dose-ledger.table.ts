@@ -23,7 +23,6 @@ export const doseLedger = pgTable(
     actualExposureMs: doublePrecision('actual_exposure_ms'),
     source: text('source'),
     atmosphere: text('atmosphere'),
-    temperatureC: doublePrecision('temperature_c'),
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),

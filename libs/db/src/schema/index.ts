@@ -20,4 +20,3 @@ export * from './measurements.table';
 export * from './audit.table';
 export * from './tokens.table';
 export * from './leases.table';
-export * from './device-status.table';

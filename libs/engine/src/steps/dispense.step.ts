@@ -4,6 +4,7 @@ import { journaled } from '../journaled';
 import { M3_PER_ML, siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
+import { recordContact } from '../mi-records';
 import { ensureAt } from '../sample-moves';
 import { deviceFor } from '../step-devices';
 
@@ -73,4 +74,9 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
       return { deliveredMl: out.deliveredMl };
     },
   );
+  // The film met the monomer when the dispense was sent: how long it waited since its irradiation goes on its
+  // irradiation record (the journal's time, so a replay writes the same value).
+  const labStart = (ctx.journalRows.get(step.key)?.request as { labStart?: number } | null)?.labStart;
+  if (labStart !== undefined)
+    for (const sample of validSamples(ctx)) await recordContact(ctx, sample.id, new Date(labStart));
 }

@@ -9,6 +9,7 @@ import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
 import { ensureAt } from '../sample-moves';
 import { deviceFor } from '../step-devices';
+import { recordIrradiation } from '../mi-records';
 import { deliveredByStep, doseOf, ledgerRow, remainingKGy } from '../dose-account';
 
 export function irradiationLocation(
@@ -131,6 +132,8 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
             }),
           );
         }
+        for (const sample of samples)
+          await recordIrradiation(ctx, step, sample.id, { irradiatorId, position, startedAt });
         return {
           deliveredKGy: deliveredBefore + deliveredKGy,
           actualOpenMs,

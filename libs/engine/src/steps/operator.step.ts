@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PlannedStep } from '@graftlab/protocol';
 import { OperatorNeededError } from '../engine.errors';
 import { journaled } from '../journaled';
+import { recordMeasurement } from '../mi-records';
 import { siArg, stringArg } from '../quantities';
 import type { OperatorAction } from '../operator-channel';
 import type { RunContext } from '../run-context';
@@ -134,6 +135,20 @@ export async function measureStep(ctx: RunContext, step: PlannedStep): Promise<v
       name: record,
       value,
       unit,
+    });
+    // Also a measurement of the MI database, when it names a property the database knows (IEC, conductivity …).
+    await recordMeasurement(ctx, {
+      runId: ctx.runId,
+      stepKey: step.key,
+      sampleId: sample.id,
+      property,
+      value,
+      unit,
+      ...(typeof out.uncertainty === 'number' ? { uncertainty: out.uncertainty } : {}),
+      instrument: stringArg(step, 'instrument') ?? null,
+      method: 'operator-entered',
+      operator: typeof out.by === 'string' ? out.by : null,
+      measuredAt: new Date(ctx.clock.now()),
     });
   }
 }

@@ -1,4 +1,5 @@
-import { ScaledClock } from '@graftlab/clock';
+import type { LabClock } from '@graftlab/clock';
+import { VirtualClock } from './virtual.clock';
 import { DeviceError, type AnyDevice, type DeviceStatus } from '@graftlab/devices';
 import type { Inventory, InventoryDevice, InventoryStation } from '@graftlab/inventory';
 import { DeviceHub } from '../device-hub';
@@ -275,17 +276,13 @@ export interface FakeLab {
   readonly hub: DeviceHub;
   readonly leases: LeaseManager;
   readonly operator: InstantOperator;
-  readonly clock: ScaledClock;
+  readonly clock: LabClock;
   readonly log: CommandLog;
   device<T extends FakeDevice>(id: string): T;
 }
 
-/** The inventory's instruments as fakes, one station owned (as a worker owns its stations), a fast lab clock. */
-export function fakeLab(
-  inventory: Inventory,
-  stationId: string,
-  options: { clockSpeed?: number } = {},
-): FakeLab {
+/** The inventory's instruments as fakes, one station owned (as a worker owns its stations), a virtual lab clock. */
+export function fakeLab(inventory: Inventory, stationId: string): FakeLab {
   const station = inventory.stations.find((s) => s.id === stationId)!;
   const log: CommandLog = { entries: [] };
   const devices = new Map<string, FakeDevice>();
@@ -307,7 +304,7 @@ export function fakeLab(
     hub,
     leases,
     operator: new InstantOperator(),
-    clock: new ScaledClock(options.clockSpeed ?? 1_000_000),
+    clock: new VirtualClock(),
     log,
     device: <T extends FakeDevice>(id: string) => {
       const d = devices.get(id);

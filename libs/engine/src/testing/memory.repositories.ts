@@ -13,6 +13,7 @@ import {
   type NewDoseRecord,
   type NewReading,
   type ProtocolVersion,
+  type RunMeasurementInput,
   type Run,
   type RunState,
   type Sample,
@@ -290,6 +291,29 @@ export class MemoryRepositories implements EngineRepositories {
           ...items.map((i) => ({ runId, name: i.name, sampleId: i.sampleId, value: i.value })),
         );
         return { inserted: items.length, ids: [] as string[] };
+      }),
+  };
+
+  readonly irradiationRows = new Map<string, Record<string, unknown>>();
+  readonly measurementRows = new Map<string, RunMeasurementInput>();
+
+  readonly irradiations: EngineRepositories['irradiations'] = {
+    record: (input) =>
+      this.write('irradiations.record', input, () => {
+        const key = `${input.sampleId}/${input.runId}`;
+        const merged = { ...this.irradiationRows.get(key), ...input };
+        this.irradiationRows.set(key, merged);
+        return merged as never;
+      }),
+  };
+
+  readonly measurements: EngineRepositories['measurements'] = {
+    record: (input) =>
+      this.write('measurements.record', input, () => {
+        const key = `${input.runId}/${input.stepKey}/${input.sampleId}/${input.property}`;
+        const inserted = !this.measurementRows.has(key);
+        if (inserted) this.measurementRows.set(key, input);
+        return { measurement: input as never, inserted };
       }),
   };
 
