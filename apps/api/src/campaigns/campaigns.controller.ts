@@ -1,3 +1,4 @@
+import { STRATEGIES } from '@graftlab/optimizer';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBody,
@@ -60,7 +61,7 @@ const CAMPAIGN_BODY: SchemaObject = {
     budget: { type: 'integer', minimum: 1, description: 'experiments' },
     batchSize: { type: 'integer', minimum: 1 },
     seed: { type: 'integer' },
-    strategy: { type: 'string', enum: ['bayesian', 'random', 'space-filling'] },
+    strategy: { type: 'string', enum: [...STRATEGIES] },
     optimizer: {
       type: 'object',
       properties: { kind: { type: 'string', enum: ['builtin', 'http'] }, url: { type: 'string' } },

@@ -7,7 +7,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { suggest, type SuggestRequest, type SuggestResponse } from '@graftlab/optimizer';
+import { STRATEGIES, suggest, type SuggestRequest, type SuggestResponse } from '@graftlab/optimizer';
 import { checkShape, DocumentError } from '@graftlab/validation';
 import { Roles } from '../auth/roles.decorator';
 import { SUGGEST_RESPONSE_SCHEMA } from '../common/openapi.schemas';
@@ -107,7 +107,7 @@ export class OptimizerController {
         },
         batchSize: { type: 'integer', minimum: 1, maximum: 100 },
         seed: { type: 'integer' },
-        strategy: { type: 'string', enum: ['bayesian', 'random', 'space-filling'] },
+        strategy: { type: 'string', enum: [...STRATEGIES] },
         groupBy: {
           type: 'array',
           items: { type: 'string' },

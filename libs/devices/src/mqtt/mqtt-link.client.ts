@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import { setLongTimeout } from '@graftlab/clock';
+import { backoffDelay, DEFAULT_BACKOFF } from '../transports/backoff';
 import { DeviceError } from '../capabilities/device-error';
 import type {
   MqttLink,
@@ -45,8 +46,6 @@ export function uniqueClientId(prefix: string): string {
 }
 
 const KEEPALIVE_S = 10;
-const BACKOFF_MIN_MS = 100;
-const BACKOFF_MAX_MS = 5000;
 
 interface Pending {
   readonly deviceId: string;
@@ -62,7 +61,8 @@ class MqttLinkClient implements MqttLink {
   private readonly listeners = new Set<(e: MqttLinkEvent) => void>();
   private readonly pending = new Map<string, Pending>();
   private readonly replyTopic: string;
-  private backoffMs = BACKOFF_MIN_MS;
+  /** Reconnect attempts since the last connection (the serial lines' backoff, see transports/backoff.ts). */
+  private reconnectAttempt = 0;
   private reconnectTimer?: NodeJS.Timeout;
   private closing = false;
   private suspended = false;
@@ -98,7 +98,7 @@ class MqttLinkClient implements MqttLink {
   private onConnect(connack: IConnackPacket): void {
     // Nagle + delayed ACK costs ~88 ms per command round trip (performance-floors.md); set it on every socket.
     (this.client.stream as Partial<Socket>).setNoDelay?.(true);
-    this.backoffMs = BACKOFF_MIN_MS;
+    this.reconnectAttempt = 0;
     this.wasConnected = true;
     const sessionPresent = Boolean(connack.sessionPresent);
     if (!sessionPresent) {
@@ -122,9 +122,8 @@ class MqttLinkClient implements MqttLink {
       this.emit({ type: 'disconnected', reason });
     }
     if (this.closing || this.suspended || this.reconnectTimer) return;
-    // Own backoff with jitter: MQTT.js retries at a fixed period.
-    const delay = this.backoffMs * (0.75 + Math.random() * 0.5);
-    this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
+    // The lab's one backoff with jitter (MQTT.js alone retries at a fixed period).
+    const delay = backoffDelay(this.reconnectAttempt++, DEFAULT_BACKOFF);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.closing && !this.suspended) this.client.reconnect();
