@@ -1,4 +1,4 @@
-import { startTwin, type Harness, type Via } from '../../testing/twin-harness';
+import { startTwin, type Harness, type Via } from '@graftlab/device-testing';
 import { AlicatFlowController } from './alicat.driver';
 
 describe.each<Via>(['pty', 'tcp'])('AlicatFlowController over %s', (via) => {

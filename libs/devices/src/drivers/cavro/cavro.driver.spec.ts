@@ -1,5 +1,5 @@
 import { isDeviceError } from '../../capabilities/device-error';
-import { startTwin, type Harness, type Via } from '../../testing/twin-harness';
+import { startTwin, type Harness, type Via } from '@graftlab/device-testing';
 import { CavroPump } from './cavro.driver';
 
 const sync = (s: string) => `\xff/0${s}\x03\r\n`;

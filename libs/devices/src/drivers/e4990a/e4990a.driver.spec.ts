@@ -1,6 +1,6 @@
 import type { CellGeometry } from '../../capabilities/capabilities';
 import { isDeviceError } from '../../capabilities/device-error';
-import { startTwin, type Harness } from '../../testing/twin-harness';
+import { startTwin, type Harness } from '@graftlab/device-testing';
 import { E4990aImpedanceAnalyser } from './e4990a.driver';
 
 /** The cell of impedance-1: four probes 4.25 mm apart on a 1 cm wide strip; the film is 50 µm thick. */

@@ -1,4 +1,4 @@
-import { startTwin, type Harness, type Via } from '../../testing/twin-harness';
+import { startTwin, type Harness, type Via } from '@graftlab/device-testing';
 import { JULABO_OUT_GAP_MS, JulaboCirculator } from './julabo.driver';
 
 describe.each<Via>(['pty', 'tcp'])('JulaboCirculator over %s (7E1 RTS/CTS)', (via) => {

@@ -1,5 +1,5 @@
 import { isDeviceError } from '../../capabilities/device-error';
-import { startTwin, type Harness, type Via } from '../../testing/twin-harness';
+import { startTwin, type Harness, type Via } from '@graftlab/device-testing';
 import { MtSicsBalance } from './mt-sics.driver';
 
 describe.each<Via>(['pty', 'tcp'])('MtSicsBalance over %s', (via) => {

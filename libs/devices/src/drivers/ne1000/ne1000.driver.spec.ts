@@ -1,5 +1,5 @@
 import { isDeviceError } from '../../capabilities/device-error';
-import { startTwin, type Harness, type Via } from '../../testing/twin-harness';
+import { startTwin, type Harness, type Via } from '@graftlab/device-testing';
 import { Ne1000Pump } from './ne1000.driver';
 
 const cmd = (n: number) => ({ commandId: `c${n}` });

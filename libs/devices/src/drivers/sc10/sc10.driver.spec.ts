@@ -1,5 +1,5 @@
 import { isDeviceError } from '../../capabilities/device-error';
-import { startTwin, type Harness, type Via } from '../../testing/twin-harness';
+import { startTwin, type Harness, type Via } from '@graftlab/device-testing';
 import type { Sc10Twin } from '@graftlab/twins';
 import { Sc10Shutter } from './sc10.driver';
 

@@ -1,6 +1,6 @@
 import type { TitrationCommand } from '../../capabilities/capabilities';
 import { isDeviceError } from '../../capabilities/device-error';
-import { startTwin, type Harness, type Via } from '../../testing/twin-harness';
+import { startTwin, type Harness, type Via } from '@graftlab/device-testing';
 import { TITRATION_FAILURES } from './titrino.codec';
 import { TitrinoTitrator } from './titrino.driver';
 

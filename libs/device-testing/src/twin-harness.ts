@@ -8,7 +8,7 @@ import {
   type SerialTwin,
   type TraceEntry,
 } from '@graftlab/twins';
-import type { DriverContext } from '../driver-context';
+import type { DriverContext } from '@graftlab/devices';
 
 export type Via = 'tcp' | 'pty';
 
@@ -23,7 +23,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const INVENTORY = join(__dirname, '../../../../devices/virtual-lab.json');
+const INVENTORY = join(__dirname, '../../../devices/virtual-lab.json');
 
 /**
  * A twin of one virtual-lab device served on a real TCP port or pty pair, and the inventory entry and driver

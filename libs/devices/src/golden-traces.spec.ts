@@ -1,11 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScaledClock } from '@graftlab/clock';
-import { captureGoldenTrace, startReplayPeer, type GoldenTrace } from './golden-trace';
-import { GOLDEN_SCENARIOS } from './golden-scenarios';
-import { startTwin } from './twin-harness';
+import {
+  captureGoldenTrace,
+  GOLDEN_SCENARIOS,
+  startReplayPeer,
+  startTwin,
+  type GoldenTrace,
+} from '@graftlab/device-testing';
 
-const DIR = join(__dirname, '../../test-vectors');
+const DIR = join(__dirname, '../test-vectors');
 const file = (driver: string) => join(DIR, `${driver}.trace.json`);
 // GRAFTLAB_RECORD_TRACES=1 re-captures the traces against the twins (then review the diff and check them in).
 const RECORD = process.env.GRAFTLAB_RECORD_TRACES === '1';

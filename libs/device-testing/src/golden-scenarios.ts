@@ -1,14 +1,16 @@
 import type { InventoryDevice } from '@graftlab/inventory';
 import type { VirtualLabWorld } from '@graftlab/twins';
-import type { DriverContext } from '../driver-context';
-import { AlicatFlowController } from '../drivers/alicat/alicat.driver';
-import { CavroPump } from '../drivers/cavro/cavro.driver';
-import { E4990aImpedanceAnalyser } from '../drivers/e4990a/e4990a.driver';
-import { JulaboCirculator } from '../drivers/julabo/julabo.driver';
-import { MtSicsBalance } from '../drivers/mt-sics/mt-sics.driver';
-import { Ne1000Pump } from '../drivers/ne1000/ne1000.driver';
-import { Sc10Shutter } from '../drivers/sc10/sc10.driver';
-import { TitrinoTitrator } from '../drivers/titrino/titrino.driver';
+import {
+  AlicatFlowController,
+  CavroPump,
+  E4990aImpedanceAnalyser,
+  JulaboCirculator,
+  MtSicsBalance,
+  Ne1000Pump,
+  Sc10Shutter,
+  TitrinoTitrator,
+  type DriverContext,
+} from '@graftlab/devices';
 
 /** One deterministic driver session per serial driver: what the golden traces record and replay. */
 export interface GoldenScenario {
