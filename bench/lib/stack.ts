@@ -73,7 +73,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       workers: options.workers,
       stationsPerWorker: options.stationsPerWorker,
       startVirtualLab: false,
-      childStdio: 'ignore',
+      childStdio: process.env.GRAFTLAB_BENCH_CHILD_OUTPUT ? 'inherit' : 'ignore',
     });
   } catch (e) {
     await lab.stop();

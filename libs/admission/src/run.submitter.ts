@@ -68,6 +68,9 @@ class LostRace extends Error {
  * key), and only then the run enqueued. Any refusal changes nothing.
  */
 export class RunSubmitter {
+  /** Runs being admitted now, per station: concurrent submissions spread over the stations, not onto one. */
+  private readonly admitting = new Map<string, number>();
+
   constructor(private readonly deps: SubmitterDeps) {}
 
   async submit(
@@ -99,6 +102,7 @@ export class RunSubmitter {
       compiled.steps,
       new RunsRepository(db),
       (await this.deps.liveStations?.()) ?? [],
+      this.admitting,
     );
     const plan = bindPlan(compiled, inventory, station);
     let written: { run: Run; created: boolean };
@@ -129,6 +133,8 @@ export class RunSubmitter {
     } catch (e) {
       if (!(e instanceof LostRace)) throw e;
       return { run: e.winner, created: false, plan: await this.planFor(e.winner) };
+    } finally {
+      this.admitting.set(station, this.admitting.get(station)! - 1);
     }
     await this.deps.enqueue(station, written.run.id, written.run.priority);
     return { run: written.run, created: true, plan };

@@ -17,6 +17,11 @@ export async function chooseStation(
   steps: readonly PlannedStep[],
   runs: Pick<RunsRepository, 'loadByStation'>,
   liveStations: readonly string[],
+  /**
+   * Runs this process is admitting right now, per station (not committed yet, so not in the count). The chosen
+   * station is reserved in it at once, before anything else can choose; the caller releases it after its commit.
+   */
+  admitting: Map<string, number> = new Map(),
 ): Promise<string> {
   const needed = rolesOfPlan(steps);
   const able = inventory.stations.filter((s) => {
@@ -31,8 +36,11 @@ export async function chooseStation(
   const live = new Set(liveStations);
   const candidates =
     live.size && able.some((s) => live.has(s.id)) ? able.filter((s) => live.has(s.id)) : able;
-  const load = await runs.loadByStation(candidates.map((s) => s.id));
-  return [...candidates].sort(
+  const counted = await runs.loadByStation(candidates.map((s) => s.id));
+  const load = new Map(candidates.map((c) => [c.id, (counted.get(c.id) ?? 0) + (admitting.get(c.id) ?? 0)]));
+  const chosen = [...candidates].sort(
     (a, b) => (load.get(a.id) ?? 0) - (load.get(b.id) ?? 0) || a.id.localeCompare(b.id),
   )[0].id;
+  admitting.set(chosen, (admitting.get(chosen) ?? 0) + 1);
+  return chosen;
 }

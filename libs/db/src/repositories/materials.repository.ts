@@ -159,6 +159,8 @@ export class MaterialsRepository {
     }
     if (problems.length) throw new DocumentError(problems);
     return this.db.transaction(async (tx) => {
+      // Created bare first (two admissions of a new polymer at once both get here), then filled under the lock.
+      await tx.insert(basePolymers).values({ id: name, name }).onConflictDoNothing();
       const [stored] = await tx.select().from(basePolymers).where(eq(basePolymers.name, name)).for('update');
       const entry = input.cataloguedAs
         ? { ref: input.cataloguedAs.ref }
