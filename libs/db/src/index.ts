@@ -82,3 +82,4 @@ export {
 } from './testing/scratch-database';
 export { seedBasics, seedRun, SEEDED_MATERIAL } from './testing/seed';
 export { DbModule, GRAFTLAB_DB } from './db.module';
+export { readMiSamples, miDataVersion, type MiSampleRow, type MiValueRow } from './mi-training.query';
