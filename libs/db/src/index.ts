@@ -36,7 +36,7 @@ export {
   findProperty,
   type MeasuredProperty,
 } from './measurements/measurement-properties.catalog';
-export { hoursOf, parseUnit } from './measurements/measurement.units';
+export { convert, hoursOf, parseUnit, sameDimension } from './measurements/measurement.units';
 export { mainPeak, type Peak } from './measurements/structure-peak.analysis';
 export { normalizeForm } from './materials/material-forms';
 export { CONCENTRATION_UNITS } from './materials/concentration.units';
@@ -82,4 +82,11 @@ export {
 } from './testing/scratch-database';
 export { seedBasics, seedRun, SEEDED_MATERIAL } from './testing/seed';
 export { DbModule, GRAFTLAB_DB } from './db.module';
-export { readMiSamples, miDataVersion, type MiSampleRow, type MiValueRow } from './mi-training.query';
+export {
+  readMiSamples,
+  readMiMaterials,
+  miDataVersion,
+  type MiMaterials,
+  type MiSampleRow,
+  type MiValueRow,
+} from './mi-training.query';

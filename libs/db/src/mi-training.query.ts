@@ -298,3 +298,47 @@ export async function miDataVersion(db: Db): Promise<string> {
     .map((k) => `${k}=${row[k]}`)
     .join(';');
 }
+
+/** Base polymers (with their substrates' crystallinity and density) and monomers the database knows. */
+export interface MiMaterials {
+  readonly basePolymers: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly descriptors: Descriptors;
+    readonly materials: readonly {
+      readonly crystallinity: number | null;
+      readonly densityGCm3: number | null;
+      readonly descriptors: Descriptors;
+    }[];
+  }[];
+  readonly monomers: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly descriptors: Descriptors;
+  }[];
+}
+
+/** Every base polymer and monomer of the MI database, candidates for a ranking even when never grafted. */
+export async function readMiMaterials(db: Db): Promise<MiMaterials> {
+  const polymers = await db.select().from(basePolymers).orderBy(asc(basePolymers.name));
+  const materials = await db.select().from(baseMaterials).orderBy(asc(baseMaterials.id));
+  const byPolymer = new Map<string, (typeof baseMaterials.$inferSelect)[]>();
+  for (const m of materials) push(byPolymer, m.polymerId, m);
+  return {
+    basePolymers: polymers.map((p) => ({
+      id: p.id,
+      name: p.name,
+      descriptors: p.descriptors,
+      materials: (byPolymer.get(p.id) ?? []).map((m) => ({
+        crystallinity: m.crystallinity,
+        densityGCm3: m.densityGCm3,
+        descriptors: m.descriptors,
+      })),
+    })),
+    monomers: (await db.select().from(monomers).orderBy(asc(monomers.name))).map((m) => ({
+      id: m.id,
+      name: m.name,
+      descriptors: m.descriptors,
+    })),
+  };
+}

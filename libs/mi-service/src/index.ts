@@ -6,3 +6,30 @@ export {
   type SkippedSample,
   type TrainingSet,
 } from './training-records.mapping';
+export {
+  MI_PROPERTY_TRANSFORMS,
+  MIN_RECORDS_PER_PROPERTY,
+  MiModelCache,
+  NoTrainingData,
+  usableRecords,
+  type MiModelCacheOptions,
+  type MiModelState,
+  type MiModelStatus,
+  type MiTrainingSource,
+  type TrainingSize,
+} from './model.cache';
+export {
+  RANK_SPEC_SCHEMA,
+  resolveRankSpec,
+  type RankSpec,
+  type ResolvedRankRequest,
+  type ResolvedTarget,
+} from './rank.request';
+export {
+  MiModelService,
+  rankWith,
+  type ProposalConditions,
+  type RankedPrediction,
+  type RankProposal,
+  type RankResponse,
+} from './mi-model.service';
