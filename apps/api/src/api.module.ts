@@ -21,6 +21,8 @@ import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './instruments/instruments.controller';
 import { LabController } from './lab/lab.controller';
 import { MetricsController } from './metrics/metrics.controller';
+import { MiController } from './mi/mi.controller';
+import { MiService } from './mi/mi.service';
 import { OptimizerController } from './optimizer/optimizer.controller';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { RunsController } from './runs/runs.controller';
@@ -61,6 +63,7 @@ import { StructureController } from './samples/structure.controller';
     AuditController,
     InstrumentsController,
     DoseLedgerController,
+    MiController,
   ],
   providers: [
     RunsService,
@@ -68,6 +71,7 @@ import { StructureController } from './samples/structure.controller';
     AuditService,
     AuthService,
     InstrumentTelemetryFeed,
+    MiService,
     { provide: APP_FILTER, useClass: HttpErrorsFilter },
     // Rate limit first (unauthenticated floods included), then token and role.
     { provide: APP_GUARD, useClass: ThrottlerGuard },

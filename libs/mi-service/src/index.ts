@@ -33,3 +33,12 @@ export {
   type RankProposal,
   type RankResponse,
 } from './mi-model.service';
+export {
+  seedSyntheticDatabase,
+  syntheticDg,
+  syntheticWaterUptake,
+  SYNTHETIC_MONOMERS,
+  SYNTHETIC_POLYMERS,
+  UNSEEN_MONOMER,
+  type SyntheticConditions,
+} from './testing/synthetic-database.fixture';
