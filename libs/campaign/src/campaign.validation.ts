@@ -148,6 +148,10 @@ export function settingsFor(
     }
     if (!ok) problems.push(at(['optimizer', 'url'], 'expected an http or https URL'));
   }
+  if (def.prior === 'database' && def.optimizer?.kind === 'http')
+    problems.push(
+      at(['prior'], 'a database prior needs the builtin optimizer (an http optimizer brings its own)'),
+    );
   if (problems.length) throw new DocumentError(problems);
   return {
     name: def.name ?? null,
@@ -165,6 +169,8 @@ export function settingsFor(
     ...(def.autonomyEnvelope ? { autonomyEnvelope: def.autonomyEnvelope } : {}),
     groupBy: def.groupBy ?? [],
     limits: def.limits ?? {},
+    prior: def.prior ?? 'none',
+    ...(def.origin ? { origin: def.origin } : {}),
   };
 }
 

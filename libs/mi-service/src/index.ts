@@ -42,3 +42,14 @@ export {
   UNSEEN_MONOMER,
   type SyntheticConditions,
 } from './testing/synthetic-database.fixture';
+export {
+  campaignFromProposal,
+  ModelChanged,
+  PROPOSAL_CAMPAIGN_SCHEMA,
+  proposalCampaignDefinition,
+  protocolGrafts,
+  type ProposalCampaign,
+  type ProposalCampaignOptions,
+  type ProposalCampaignRequest,
+  type ProtocolCandidate,
+} from './proposal.campaign';

@@ -203,7 +203,7 @@ export function resolveRankSpec(
     if (!model.has(property.key))
       return bad(
         `${at}/property`,
-        `the database has no data on ${property.key} to learn from (it has ${model.properties.join(', ') || 'none'})`,
+        `the database has no data on ${property.key} to learn from (it has ${[...model.properties].sort().join(', ') || 'none'})`,
       );
     if (t.min === undefined && t.max === undefined) return bad(at, 'give min, max or both');
     const canonical = parseUnit(property.unit)!;

@@ -2,16 +2,28 @@ import { Body, ConflictException, Controller, Get, HttpCode, Post } from '@nestj
 import {
   ApiBody,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { NoTrainingData, type RankResponse } from '@graftlab/mi-service';
+import { ModelChanged, NoTrainingData, type RankResponse } from '@graftlab/mi-service';
 import { checkShape, DocumentError } from '@graftlab/validation';
-import { Roles } from '../auth/roles.decorator';
-import { arrayOf, int, nullable, num, obj, str } from '../common/openapi.schemas';
+import { AuditService } from '../audit/audit.service';
+import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import {
+  anyObject,
+  arrayOf,
+  CAMPAIGN_VIEW_SCHEMA,
+  int,
+  nullable,
+  num,
+  obj,
+  str,
+} from '../common/openapi.schemas';
 import { MiService } from './mi.service';
 
 const RANGE: SchemaObject = {
@@ -144,11 +156,46 @@ const STATUS_SCHEMA: SchemaObject = obj(
   ['state'],
 );
 
+const PROPOSAL_CAMPAIGN_BODY: SchemaObject = obj(
+  {
+    spec: RANK_SPEC_BODY,
+    proposal: int('rank of the chosen proposal in the ranking of spec'),
+    modelVersion: str('the model version the ranking came from (409 if the model changed since)'),
+    protocolId: str('a stored protocol grafting the system (default: the one stored protocol that does)'),
+    name: str(),
+    budget: int('experiments (default 12)'),
+    batchSize: int('default 3'),
+    seed: int(),
+    prior: str("the campaign optimizer's prior (default database)", { enum: ['none', 'database'] }),
+  },
+  ['spec', 'proposal'],
+);
+
+const PROPOSAL_CAMPAIGN_RESPONSE: SchemaObject = obj(
+  {
+    campaign: CAMPAIGN_VIEW_SCHEMA,
+    proposal: anyObject('the proposal, as the ranking shows it'),
+    modelVersion: str(),
+    unmeasuredTargets: arrayOf(str(), "targets the protocol's runs do not measure"),
+  },
+  ['campaign', 'proposal', 'modelVersion'],
+);
+
+function conflict(e: unknown): unknown {
+  if (e instanceof NoTrainingData || e instanceof ModelChanged)
+    return new ConflictException((e as Error).message);
+  return e;
+}
+
 /** Materials informatics over the whole database (issue #15): rank materials and conditions for a target. */
 @ApiTags('mi')
 @Controller('api/mi')
 export class MiController {
-  constructor(private readonly mi: MiService) {}
+  constructor(
+    private readonly mi: MiService,
+    private readonly campaigns: CampaignsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post('rank')
   @HttpCode(200)
@@ -173,9 +220,54 @@ export class MiController {
     try {
       return await this.mi.rank(body);
     } catch (e) {
-      if (e instanceof NoTrainingData) throw new ConflictException(e.message);
-      throw e;
+      throw conflict(e);
     }
+  }
+
+  @Post('campaigns')
+  @Roles('scientist', 'safety-officer')
+  @ApiOperation({
+    summary:
+      'Turn a ranking proposal into a campaign: searched around its conditions on a protocol grafting its system, targets as objectives, the database as prior',
+  })
+  @ApiBody({ schema: PROPOSAL_CAMPAIGN_BODY })
+  @ApiCreatedResponse({
+    description: 'the campaign, the proposal it came from',
+    schema: PROPOSAL_CAMPAIGN_RESPONSE,
+  })
+  @ApiUnprocessableEntityResponse({ description: 'bad spec, proposal or protocol; `pointer` locates it' })
+  @ApiConflictResponse({
+    description: 'the MI model changed since `modelVersion`, or it has nothing to learn from',
+  })
+  async campaign(@Body() body: unknown, @CurrentActor() actor: Actor) {
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new DocumentError([
+        { pointer: '', message: 'expected a JSON object {spec, proposal, protocolId}' },
+      ]);
+    checkShape(body);
+    let built;
+    try {
+      built = await this.mi.campaignDefinition(body);
+    } catch (e) {
+      throw conflict(e);
+    }
+    const view = await this.campaigns.create(built.definition, actor);
+    await this.audit.record(actor, {
+      action: 'campaign.create',
+      target: view.id,
+      after: {
+        protocol: view.protocol,
+        budget: view.progress.budget,
+        settings: view.settings,
+        miModelVersion: built.modelVersion,
+      },
+    });
+    return {
+      campaign: view,
+      proposal: built.proposal,
+      modelVersion: built.modelVersion,
+      unmeasuredTargets: built.unmeasuredTargets,
+    };
   }
 
   @Get('model')

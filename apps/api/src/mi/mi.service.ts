@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { GraftlabDb } from '@graftlab/db';
-import { MiModelService } from '@graftlab/mi-service';
+import { ProtocolsRepository, type GraftlabDb } from '@graftlab/db';
+import { MiModelService, proposalCampaignDefinition } from '@graftlab/mi-service';
 import { DATABASE } from '@graftlab/runtime';
 
 /**
@@ -9,7 +9,24 @@ import { DATABASE } from '@graftlab/runtime';
  */
 @Injectable()
 export class MiService extends MiModelService {
+  private readonly protocols: ProtocolsRepository;
+
   constructor(@Inject(DATABASE) db: GraftlabDb) {
     super(db);
+    this.protocols = new ProtocolsRepository(db);
+  }
+
+  /** A ranking proposal as a campaign definition (see proposalCampaignDefinition). */
+  campaignDefinition(body: unknown) {
+    return proposalCampaignDefinition(
+      this,
+      async () =>
+        (await this.protocols.latest()).map((p) => ({
+          id: p.protocolId,
+          version: p.version,
+          document: p.document,
+        })),
+      body,
+    );
   }
 }
