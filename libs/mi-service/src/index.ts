@@ -53,3 +53,10 @@ export {
   type ProposalCampaignRequest,
   type ProtocolCandidate,
 } from './proposal.campaign';
+export {
+  proposeWithDatabasePrior,
+  PriorUnavailable,
+  type CampaignSystem,
+  type PriorBatch,
+  type PriorBatchRequest,
+} from './database-prior.proposer';

@@ -134,10 +134,10 @@ function span(
  * A base polymer as a candidate: its own descriptors, and for the lot-level ones (crystallinity, density, substrate
  * descriptors) the median over the samples of it in the training data, else over its base materials.
  */
-function candidatePolymer(
+export function candidatePolymerDescriptors(
   polymer: MiMaterials['basePolymers'][number],
   records: readonly TrainingRecord[],
-): BasePolymer {
+): Record<string, number> {
   const descriptors: Record<string, number> = {};
   for (const [k, v] of Object.entries(polymer.descriptors))
     if (typeof v === 'number' && Number.isFinite(v)) descriptors[k] = v;
@@ -159,7 +159,7 @@ function candidatePolymer(
     const m = median(lots.map((d) => d[k] ?? Number.NaN));
     if (m !== undefined) descriptors[k] = m;
   }
-  return { id: polymer.name, descriptors };
+  return descriptors;
 }
 
 function candidateMonomer(m: MiMaterials['monomers'][number]): Monomer {
@@ -248,7 +248,7 @@ export function resolveRankSpec(
   c.basePolymers.forEach((name, i) => {
     const p = byName(materials.basePolymers, name);
     if (!p) bad(`/candidates/basePolymers/${i}`, `"${name}" is not a base polymer of the MI database`);
-    else basePolymers.push(candidatePolymer(p, records));
+    else basePolymers.push({ id: p.name, descriptors: candidatePolymerDescriptors(p, records) });
   });
   const monomerOf = (name: string, pointer: string): Monomer | undefined => {
     const m = byName(materials.monomers, name);

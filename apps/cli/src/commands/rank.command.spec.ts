@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ProtocolsRepository } from '@graftlab/db';
 import { seedSyntheticDatabase, UNSEEN_MONOMER } from '@graftlab/mi-service';
 import { ROOT, startApiApp, type ApiApp } from '../../../../test/api/support/api-app';
+import { CampaignsService } from '../../../api/src/campaigns/campaigns.service';
 import { ApiClient } from '../api-client';
 import { EXIT, memoryOutput } from '../cli-output';
 import { runRank, type RankOptions } from './rank.command';
@@ -121,6 +122,21 @@ describe('graftlab rank', () => {
     ]);
     const temperature = params.find((p) => p.name === 'graftTemperature')!;
     expect([temperature.min, temperature.max]).toEqual([50, 60]);
+    // The campaign's first batch comes from the database prior; each suggestion cites the MI model version (and so
+    // will the manifest of its run).
+    const report = await api.app.get(CampaignsService).loop.advance(id);
+    expect(report).toMatchObject({ action: 'proposed' });
+    expect(report.detail).toMatch(/database-prior, model prior-[0-9a-f]{16}\+mi-[0-9a-f]{16}\)/);
+    const campaignView = await client.get<{
+      suggestions: { modelVersion: string | null; params: Record<string, number> }[];
+    }>(`/api/campaigns/${id}`);
+    expect(campaignView.suggestions).toHaveLength(2);
+    const miVersion = (view.origin as { miModelVersion: string }).miModelVersion;
+    for (const s of campaignView.suggestions) {
+      expect(s.modelVersion).toMatch(/^prior-[0-9a-f]{16}\+mi-[0-9a-f]{16}$/);
+      expect(s.modelVersion!.endsWith(miVersion)).toBe(true);
+      expect(s.params.graftTemperature).toBeGreaterThanOrEqual(50);
+    }
     // No stored protocol grafts M-a on PX: refused with the pointer.
     const other = await file('other.json', {
       ...SPEC,
