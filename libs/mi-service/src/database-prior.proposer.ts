@@ -93,6 +93,10 @@ function firstNumber(
  * penalization. Throws PriorUnavailable when the system or an output cannot be mapped to the database.
  */
 export async function proposeWithDatabasePrior(db: Db, request: PriorBatchRequest): Promise<PriorBatch> {
+  if (request.objective.pareto || request.objective.constraints?.length)
+    throw new PriorUnavailable(
+      'Pareto objectives and outcome constraints are optimized on the campaign’s own data (qNEHVI) for now',
+    );
   let state;
   try {
     state = await cacheFor(db, request.campaignId).current();

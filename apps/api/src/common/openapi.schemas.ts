@@ -98,10 +98,19 @@ export const CAMPAIGN_VIEW_SCHEMA: SchemaObject = obj(
 export const SUGGEST_RESPONSE_SCHEMA: SchemaObject = obj(
   {
     candidates: arrayOf(
-      obj({ params: anyObject('parameter values inside the space'), acquisitionValue: num() }, ['params']),
+      obj(
+        {
+          params: anyObject('parameter values inside the space'),
+          acquisitionValue: num(),
+          feasibility: num('with outcome constraints: P(meets every constraint)'),
+        },
+        ['params'],
+      ),
     ),
     modelVersion: str(),
-    strategy: str('bayesian, random or space-filling'),
+    strategy: str(
+      'bayesian, bayesian-qnehvi (Pareto), bayesian-constrained (weighted sum with constraints), database-prior, random or space-filling',
+    ),
   },
   ['candidates'],
 );
