@@ -90,6 +90,27 @@ export const CAMPAIGN_VIEW_SCHEMA: SchemaObject = obj(
     progress: anyObject('experiments done, failed, running, awaiting approval'),
     best: nullable(anyObject('best result so far with its conditions')),
     suggestions: arrayOf(SUGGESTION_SCHEMA),
+    pareto: nullable(
+      obj(
+        {
+          objectives: arrayOf(
+            obj({ name: str(), direction: str('max or min'), kind: str('output or parameter') }),
+          ),
+          constraints: arrayOf(obj({ name: str(), min: num(), max: num() })),
+          points: arrayOf(
+            obj({
+              suggestionId: str(),
+              experiment: nullable(int()),
+              values: anyObject('objective values'),
+              onFront: bool('on the front of the experiments meeting every constraint'),
+              violates: arrayOf(str(), 'constrained outputs outside their bounds'),
+            }),
+          ),
+        },
+        ['objectives', 'constraints', 'points'],
+        'with Pareto objectives or outcome constraints: the measured front',
+      ),
+    ),
   },
   ['id', 'state'],
   'a campaign with its progress, best result so far and every suggestion',
