@@ -75,7 +75,27 @@ export function usableRecords(set: TrainingSet): {
   skipped: TrainingSize['skipped'];
 } {
   const skipped = [...set.skipped];
-  const accepted = set.records.filter((r) => {
+  // The model places a system by its descriptors: a base polymer or monomer without any of the descriptors the
+  // others have would sit at the median of every one of them, an average material it is not.
+  const baseNames = new Set(set.records.flatMap((r) => Object.keys(r.system.basePolymer.descriptors)));
+  const monomerNames = new Set(
+    set.records.flatMap((r) => r.system.monomers.flatMap((m) => Object.keys(m.descriptors))),
+  );
+  const placed = (d: Readonly<Record<string, number>>, names: ReadonlySet<string>) =>
+    names.size === 0 || Object.keys(d).some((k) => names.has(k));
+  const described = set.records.filter((r) => {
+    const bare = [
+      ...(placed(r.system.basePolymer.descriptors, baseNames) ? [] : [r.system.basePolymer.id]),
+      ...r.system.monomers.filter((m) => !placed(m.descriptors, monomerNames)).map((m) => m.id),
+    ];
+    if (bare.length)
+      skipped.push({
+        sampleId: r.id.split('/')[0],
+        reason: `${r.property}: no descriptors for ${bare.join(', ')} (fill them, e.g. graftlab import --fill-descriptors)`,
+      });
+    return bare.length === 0;
+  });
+  const accepted = described.filter((r) => {
     const ok = outputTransform(MI_PROPERTY_TRANSFORMS[r.property] ?? 'identity').accepts(r.value);
     if (!ok)
       skipped.push({
