@@ -38,7 +38,26 @@ describe('POST /api/mi/rank', () => {
       state: 'empty',
       modelVersion: null,
     });
-    const res = await http().post('/api/mi/rank').set('authorization', as('scientist')).send(SPEC);
+    // The model trains in a worker thread: the API keeps answering meanwhile (and says it is training).
+    let done = false;
+    const pending = http()
+      .post('/api/mi/rank')
+      .set('authorization', as('scientist'))
+      .send(SPEC)
+      .then((r) => {
+        done = true;
+        return r;
+      });
+    const seen = new Set<string>();
+    while (!done) {
+      const t0 = Date.now();
+      const s = await http().get('/api/mi/model').set('authorization', as('operator'));
+      expect(Date.now() - t0).toBeLessThan(500);
+      seen.add(s.body.state);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen).toContain('training');
+    const res = await pending;
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       modelVersion: expect.stringMatching(/^mi-[0-9a-f]{16}$/),

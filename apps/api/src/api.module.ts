@@ -22,7 +22,7 @@ import { InstrumentsController } from './instruments/instruments.controller';
 import { LabController } from './lab/lab.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MiController } from './mi/mi.controller';
-import { MiService } from './mi/mi.service';
+import { MiService, MiThreadHolder } from './mi/mi.service';
 import { OptimizerController } from './optimizer/optimizer.controller';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { RunsController } from './runs/runs.controller';
@@ -72,6 +72,7 @@ import { StructureController } from './samples/structure.controller';
     AuthService,
     InstrumentTelemetryFeed,
     MiService,
+    MiThreadHolder,
     { provide: APP_FILTER, useClass: HttpErrorsFilter },
     // Rate limit first (unauthenticated floods included), then token and role.
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -48,16 +48,20 @@ export async function proposeBatch(
     settings.optimizer.kind === 'builtin'
   ) {
     try {
-      const prior = await proposeWithDatabasePrior(ctx.deps.db, {
-        campaignId,
-        system: campaignSystem(protocol, settings),
-        parameters: settings.parameters,
-        objective: settings.objective,
-        observations: request.observations,
-        batchSize: size,
-        seed: request.seed ?? 0,
-        groupBy: settings.groupBy,
-      });
+      const prior = await proposeWithDatabasePrior(
+        ctx.deps.db,
+        {
+          campaignId,
+          system: campaignSystem(protocol, settings),
+          parameters: settings.parameters,
+          objective: settings.objective,
+          observations: request.observations,
+          batchSize: size,
+          seed: request.seed ?? 0,
+          groupBy: settings.groupBy,
+        },
+        { thread: ctx.deps.miThread },
+      );
       answer = prior;
       note = `; database relatedness ${Object.entries(prior.relatedness)
         .map(([k, r]) => `${k} weight ${r.weight.toFixed(2)}, warm share ${r.warmShare.toFixed(2)}`)

@@ -1,4 +1,11 @@
-import { findProperty, miDataVersion, readMiMaterials, readMiSamples, type Db } from '@graftlab/db';
+import {
+  findProperty,
+  miDataVersion,
+  readMiMaterials,
+  readMiSamples,
+  type Db,
+  type MiMaterials,
+} from '@graftlab/db';
 import { createRng } from '@graftlab/grafting-model';
 import {
   normalCdf,
@@ -10,9 +17,10 @@ import {
   type Relatedness,
 } from '@graftlab/mi-model';
 import { scoreOf, type Objective, type Observation, type Params, type Parameter } from '@graftlab/optimizer';
-import { MiModelCache, NoTrainingData } from './model.cache';
+import { MiModelCache, NoTrainingData, type MiModelState } from './model.cache';
+import type { MiThread } from './model.thread-client';
 import { candidatePolymerDescriptors } from './rank.request';
-import { CONDITION_PARAMETERS, trainingSet } from './training-records.mapping';
+import { CONDITION_PARAMETERS, trainingSet, type TrainingSet } from './training-records.mapping';
 
 /** What a campaign grafts, as its protocol says: the system, the method and the values of unsearched parameters. */
 export interface CampaignSystem {
@@ -65,10 +73,7 @@ function cacheFor(db: Db, campaignId: string): MiModelCache {
   if (!cache) {
     cache = new MiModelCache({
       version: () => miDataVersion(db),
-      load: async () => {
-        const set = trainingSet(await readMiSamples(db));
-        return { ...set, records: set.records.filter((r) => r.campaignId !== campaignId) };
-      },
+      load: async () => withoutCampaign(trainingSet(await readMiSamples(db)), campaignId),
     });
     byCampaign.set(campaignId, cache);
   }
@@ -92,11 +97,25 @@ function firstNumber(
  * distributions, so weights, match targets and costs count as the objective says), greedily with local
  * penalization. Throws PriorUnavailable when the system or an output cannot be mapped to the database.
  */
-export async function proposeWithDatabasePrior(db: Db, request: PriorBatchRequest): Promise<PriorBatch> {
+export async function proposeWithDatabasePrior(
+  db: Db,
+  request: PriorBatchRequest,
+  options: { readonly thread?: MiThread } = {},
+): Promise<PriorBatch> {
   if (request.objective.pareto || request.objective.constraints?.length)
     throw new PriorUnavailable(
       'Pareto objectives and outcome constraints are optimized on the campaign’s own data (qNEHVI) for now',
     );
+  if (options.thread) {
+    const version = await miDataVersion(db);
+    return options.thread.prior(
+      request.campaignId,
+      version,
+      async () => withoutCampaign(trainingSet(await readMiSamples(db)), request.campaignId),
+      await readMiMaterials(db),
+      request,
+    );
+  }
   let state;
   try {
     state = await cacheFor(db, request.campaignId).current();
@@ -104,8 +123,21 @@ export async function proposeWithDatabasePrior(db: Db, request: PriorBatchReques
     if (e instanceof NoTrainingData) throw new PriorUnavailable(e.message);
     throw e;
   }
+  return priorBatchWith(state, await readMiMaterials(db), request);
+}
+
+/** The database's training set without one campaign's own runs (the transfer model adds them itself). */
+export function withoutCampaign(set: TrainingSet, campaignId: string): TrainingSet {
+  return { ...set, records: set.records.filter((r) => r.campaignId !== campaignId) };
+}
+
+/** The batch from a trained database model (no I/O: the model thread runs it too). */
+export function priorBatchWith(
+  state: MiModelState,
+  materials: MiMaterials,
+  request: PriorBatchRequest,
+): PriorBatch {
   const model = state.model;
-  const materials = await readMiMaterials(db);
   const lower = (s: string) => s.toLowerCase();
   const polymer = materials.basePolymers.find((p) => lower(p.name) === lower(request.system.basePolymer));
   const monomer = materials.monomers.find((m) => request.system.monomer.map(lower).includes(lower(m.name)));

@@ -27,7 +27,9 @@ export {
 } from './rank.request';
 export {
   MiModelService,
+  rankSpec,
   rankWith,
+  type MiModelServiceOptions,
   type ProposalConditions,
   type RankedPrediction,
   type RankProposal,
@@ -54,9 +56,12 @@ export {
   type ProtocolCandidate,
 } from './proposal.campaign';
 export {
+  priorBatchWith,
   proposeWithDatabasePrior,
   PriorUnavailable,
+  withoutCampaign,
   type CampaignSystem,
   type PriorBatch,
   type PriorBatchRequest,
 } from './database-prior.proposer';
+export { MiThread, type ThreadReply, type ThreadRequest } from './model.thread-client';

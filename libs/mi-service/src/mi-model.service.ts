@@ -7,6 +7,7 @@ import {
   type MiModelStatus,
   type TrainingSize,
 } from './model.cache';
+import type { MiThread } from './model.thread-client';
 import { RANK_SPEC_SCHEMA, resolveRankSpec, type ResolvedRankRequest } from './rank.request';
 import { DocumentError, zodProblems } from '@graftlab/validation';
 import { trainingSet } from './training-records.mapping';
@@ -126,17 +127,33 @@ export function rankWith(state: MiModelState, request: ResolvedRankRequest): Ran
   };
 }
 
+/** Checks the spec against a trained model and the database's materials, then ranks (no I/O: the thread runs it). */
+export function rankSpec(state: MiModelState, materials: MiMaterials, spec: unknown): RankResponse {
+  const records = state.model.properties.flatMap((p) => state.model.records(p));
+  return rankWith(state, resolveRankSpec(spec, state.model, materials, records));
+}
+
+export interface MiModelServiceOptions extends MiModelCacheOptions {
+  /**
+   * Train and rank in a worker thread (the API does: a fit takes seconds and must not stall the e-stop, the live
+   * feed or the health check); in-process by default.
+   */
+  readonly thread?: MiThread;
+}
+
 /**
  * The MI model over a graftlab database: trained when the database's content changes (its data version), ranking
  * candidate systems for a target spec. No Nest here: the API wraps it, tests use it directly.
  */
 export class MiModelService {
   readonly cache: MiModelCache;
+  private readonly thread?: MiThread;
 
   constructor(
     private readonly db: Db,
-    options: MiModelCacheOptions = {},
+    options: MiModelServiceOptions = {},
   ) {
+    this.thread = options.thread;
     this.cache = new MiModelCache(
       {
         version: () => miDataVersion(db),
@@ -146,12 +163,13 @@ export class MiModelService {
     );
   }
 
+  /** The in-process model (training it if the data changed). */
   current(): Promise<MiModelState> {
     return this.cache.current();
   }
 
   status(): MiModelStatus {
-    return this.cache.status();
+    return this.thread ? this.thread.status('rank') : this.cache.status();
   }
 
   materials(): Promise<MiMaterials> {
@@ -163,9 +181,15 @@ export class MiModelService {
     // The shape first: a malformed spec is refused without training anything.
     const parsed = RANK_SPEC_SCHEMA.safeParse(spec);
     if (!parsed.success) throw new DocumentError(zodProblems(parsed.error, spec));
-    const state = await this.current();
-    const records = state.model.properties.flatMap((p) => state.model.records(p));
-    const request = resolveRankSpec(spec, state.model, await this.materials(), records);
-    return rankWith(state, request);
+    if (this.thread) {
+      const version = await miDataVersion(this.db);
+      return this.thread.rank(
+        version,
+        async () => trainingSet(await readMiSamples(this.db)),
+        await this.materials(),
+        spec,
+      );
+    }
+    return rankSpec(await this.current(), await this.materials(), spec);
   }
 }
