@@ -271,7 +271,8 @@ export async function readMiSamples(db: Db): Promise<MiSampleRow[]> {
 /**
  * A cheap fingerprint of what the MI model learns from: counts, sums and latest times of the tables it reads, and
  * a hash of the (small) material tables' descriptors. Equal fingerprints mean the training data are the same, so a
- * cached model can be reused; any new sample, run, dose, measurement, result or descriptor changes it.
+ * cached model can be reused; any new sample, run, dose, measurement, result or descriptor changes it, and so does
+ * an irradiation record filled in later (storage time and temperature at monomer contact).
  */
 export async function miDataVersion(db: Db): Promise<string> {
   const res = (await db.execute(sql`
@@ -285,7 +286,9 @@ export async function miDataVersion(db: Db): Promise<string> {
         from measurements) as measurements,
       (select count(*) || ':' || coalesce(max(computed_at)::text, '') || ':' || coalesce(sum(value), 0)
         from results) as results,
-      (select count(*) || ':' || coalesce(max(created_at)::text, '') from irradiations) as irradiations,
+      (select count(*) || ':' || coalesce(max(created_at)::text, '') || ':' ||
+        coalesce(sum(storage_time_h), 0) || ':' || coalesce(sum(storage_temperature_c), 0) || ':' ||
+        count(method) || ':' || count(source_kind) || ':' || count(atmosphere) from irradiations) as irradiations,
       (select md5(coalesce(string_agg(id || descriptors::text, ',' order by id), '')) from base_polymers)
         as base_polymers,
       (select md5(coalesce(string_agg(id || descriptors::text || coalesce(crystallinity::text, '') ||

@@ -183,6 +183,14 @@ describe.each(DB_ENGINES)('MI training records from the database on %s', (engine
       unit: '%',
       uncertainty: 2,
     });
-    expect(await miDataVersion(db)).not.toBe(before);
+    const afterMeasurement = await miDataVersion(db);
+    expect(afterMeasurement).not.toBe(before);
+    // An irradiation record filled in later (storage time at monomer contact) is a change too.
+    await new IrradiationsRepository(db).record({
+      sampleId: lab.sampleId,
+      runId: lab.runId,
+      storageTemperatureC: -60,
+    });
+    expect(await miDataVersion(db)).not.toBe(afterMeasurement);
   });
 });
