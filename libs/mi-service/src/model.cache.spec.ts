@@ -1,5 +1,6 @@
 import type { TrainingRecord } from '@graftlab/mi-model';
 import { MiModelCache, usableRecords } from './model.cache';
+import { RANK_SPEC_SCHEMA } from './rank.request';
 import type { TrainingSet } from './training-records.mapping';
 
 const record = (id: string, value: number, extra: Partial<TrainingRecord> = {}): TrainingRecord => ({
@@ -84,5 +85,13 @@ describe('MiModelCache', () => {
     expect(c.mode).toBe('incremental');
     expect(c.trainingSize.records).toBe(12);
     expect(c.model.version).not.toBe(a.model.version);
+  });
+});
+
+describe('protocols/examples/rank.example.json', () => {
+  it('is a rank spec of the published shape', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const spec = require('../../../protocols/examples/rank.example.json') as unknown;
+    expect(RANK_SPEC_SCHEMA.safeParse(spec).success).toBe(true);
   });
 });

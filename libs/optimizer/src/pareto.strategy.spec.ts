@@ -117,3 +117,13 @@ describe('suggest with Pareto objectives and outcome constraints', () => {
     ).toEqual(['/observations/0/outputs', '/observations/0/outputs']);
   });
 });
+
+describe('protocols/examples/space.pareto.example.json', () => {
+  it('is a valid Pareto space for graftlab suggest (three objectives with the dose, one constraint)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const space = require('../../../protocols/examples/space.pareto.example.json') as SearchSpace;
+    const res = suggest({ space, observations: [], batchSize: 3, seed: 1 });
+    expect(res.strategy).toBe('space-filling');
+    expect(res.candidates).toHaveLength(3);
+  });
+});
