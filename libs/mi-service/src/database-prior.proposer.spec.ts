@@ -107,6 +107,32 @@ describe('proposeWithDatabasePrior', () => {
     expect(new Set(batch.candidates.map((c) => c.params.dose)).size).toBe(1);
   });
 
+  it('warm-starts Pareto objectives under an outcome constraint from the database (qNEHVI)', async () => {
+    const batch = await proposeWithDatabasePrior(
+      db,
+      request([], {
+        objective: {
+          pareto: true,
+          targets: [
+            { name: 'degreeOfGrafting', mode: 'max', transform: 'log1p' },
+            { name: 'waterUptake', mode: 'min' },
+          ],
+          costs: [{ parameter: 'dose', weight: 1 }],
+          constraints: [{ name: 'waterUptake', max: 60 }],
+        },
+      }),
+    );
+    expect(batch.modelVersion).toMatch(/^prior-[0-9a-f]{16}\+mi-[0-9a-f]{16}$/);
+    expect(batch.candidates).toHaveLength(4);
+    // Before any run, the database alone keeps the batch inside the constraint (water uptake = 0.4 × DG for M-e).
+    let inside = 0;
+    for (const c of batch.candidates) {
+      expect(c.feasibility).toBeGreaterThan(0.5);
+      if (0.8 * truth(c.params) * (0.2 + M_E.hydrophilicity) <= 66) inside++;
+    }
+    expect(inside).toBeGreaterThanOrEqual(3);
+  });
+
   it('says why it cannot help when the system or an output is unknown to the database', async () => {
     await expect(
       proposeWithDatabasePrior(

@@ -9,7 +9,12 @@ import {
 import { createRng } from '@graftlab/grafting-model';
 import {
   normalCdf,
+  proposeParetoBatch,
+  proposeWeightedSumBatch,
   TransferModel,
+  type MiModel,
+  type OutcomeConstraint,
+  type ParetoObjective,
   versionHash,
   type MaterialQuery,
   type MonomerComponent,
@@ -46,7 +51,12 @@ export interface PriorBatchRequest {
 }
 
 export interface PriorBatch {
-  readonly candidates: readonly { readonly params: Params; readonly acquisitionValue: number }[];
+  readonly candidates: readonly {
+    readonly params: Params;
+    readonly acquisitionValue: number;
+    /** With outcome constraints: P(meets every one). */
+    readonly feasibility?: number;
+  }[];
   /** `prior-<hash>+<MI model version>`: the runs' manifests cite both. */
   readonly modelVersion: string;
   readonly miModelVersion: string;
@@ -102,10 +112,6 @@ export async function proposeWithDatabasePrior(
   request: PriorBatchRequest,
   options: { readonly thread?: MiThread } = {},
 ): Promise<PriorBatch> {
-  if (request.objective.pareto || request.objective.constraints?.length)
-    throw new PriorUnavailable(
-      'Pareto objectives and outcome constraints are optimized on the campaign’s own data (qNEHVI) for now',
-    );
   if (options.thread) {
     const version = await miDataVersion(db);
     return options.thread.prior(
@@ -181,6 +187,8 @@ export function priorBatchWith(
   };
 
   const completed = request.observations.filter((o) => o.status === 'completed' && o.outputs);
+  if (request.objective.pareto || request.objective.constraints?.length)
+    return paretoWithDatabase(model, query, completed, request);
   const outputs = request.objective.targets.map((t) => {
     const property = findProperty(t.name);
     if (!property || !model.has(property.key))
@@ -277,5 +285,150 @@ export function priorBatchWith(
     miModelVersion: model.version,
     strategy: 'database-prior',
     relatedness,
+  };
+}
+
+/**
+ * Pareto objectives or outcome constraints with the database as prior: each output's database GP (a LatentModel,
+ * so joint posterior samples are available) conditioned on the campaign's own results, then qNEHVI (Pareto) or the
+ * constrained expected improvement of the weighted sum, as the campaign's own optimizer does. Unlike the transfer
+ * model of a single objective, the database is not down-weighted here: the campaign's points correct it locally.
+ */
+function paretoWithDatabase(
+  model: MiModel,
+  query: (params: Params) => MaterialQuery,
+  completed: readonly Observation[],
+  request: PriorBatchRequest,
+): PriorBatch {
+  const objective = request.objective;
+  const names = [
+    ...new Set([
+      ...objective.targets.map((t) => t.name),
+      ...(objective.constraints ?? []).map((c) => c.name),
+    ]),
+  ];
+  const outcomes = new Map(
+    names.map((name) => {
+      const property = findProperty(name);
+      if (!property || !model.has(property.key))
+        throw new PriorUnavailable(`objective output ${name} is not a property the MI database has data on`);
+      const own = completed.filter((o) => Number.isFinite(o.outputs?.[name]));
+      const base = model.propertyModel(property.key);
+      const gp = own.length
+        ? base.withObservations({
+            points: own.map((o) => model.features(query(o.params), property.key)),
+            values: own.map((o) => o.outputs![name]),
+            uncertainties: own.map((o) => o.uncertainty?.[name] ?? 0),
+            ids: own.map((_, i) => `${request.campaignId}:${i}`),
+            groups: own.map(() => request.campaignId),
+          })
+        : base;
+      return [name, { name, model: gp, features: (p: Params) => model.features(query(p), property.key) }];
+    }),
+  );
+  const rng = createRng(`prior-pareto:${request.seed}`);
+  const sample = (): Params =>
+    Object.fromEntries(
+      request.parameters.map((p) =>
+        p.type === 'number'
+          ? [p.name, p.min + rng.next() * (p.max - p.min)]
+          : [p.name, p.choices[Math.floor(rng.next() * p.choices.length)]],
+      ),
+    );
+  let pool = Array.from({ length: request.pool ?? 384 }, sample);
+  const costs = (objective.costs ?? []).map((c) => ({
+    name: `cost:${c.parameter}`,
+    known: (p: Params) => Number(p[c.parameter]),
+    direction: 'minimize' as const,
+    weight: Math.abs(c.weight),
+  }));
+  const constraints: OutcomeConstraint<Params>[] = (objective.constraints ?? []).map((c) => ({
+    ...outcomes.get(c.name)!,
+    ...(c.min !== undefined ? { min: c.min } : {}),
+    ...(c.max !== undefined ? { max: c.max } : {}),
+  }));
+  const baseline = completed.map((o) => o.params);
+  const pending = request.observations.filter((o) => o.status === 'pending').map((o) => o.params);
+  const seed = `prior-pareto:${request.seed}`;
+  const choose = (candidates: Params[], pend: Params[], q: number) => {
+    if (objective.pareto) {
+      const objectives: ParetoObjective<Params>[] = [
+        ...objective.targets.map((t) => ({
+          ...outcomes.get(t.name)!,
+          direction: t.mode === 'min' ? ('minimize' as const) : ('maximize' as const),
+        })),
+        ...costs,
+      ];
+      return proposeParetoBatch({
+        objectives,
+        constraints,
+        baseline,
+        pending: pend,
+        candidates,
+        q,
+        samples: 96,
+        seed,
+      });
+    }
+    const objectives: ParetoObjective<Params>[] = [
+      ...objective.targets.map((t) => {
+        const o = outcomes.get(t.name)!;
+        if (t.mode !== 'match')
+          return {
+            ...o,
+            direction: t.mode === 'min' ? ('minimize' as const) : ('maximize' as const),
+            weight: t.weight ?? 1,
+          };
+        // |y − value| of the posterior median, a known function to minimize (see the optimizer's Pareto strategy).
+        return {
+          name: `match:${t.name}`,
+          known: (p: Params) => Math.abs(o.model.predict(o.features(p)).median - (t.value ?? 0)),
+          direction: 'minimize' as const,
+          weight: t.weight ?? 1,
+        };
+      }),
+      ...costs,
+    ];
+    return proposeWeightedSumBatch({
+      objectives,
+      constraints,
+      baseline,
+      pending: pend,
+      candidates,
+      q,
+      samples: 96,
+      seed,
+    });
+  };
+  const grouped = request.groupBy ?? [];
+  let result = choose(pool, pending, grouped.length ? 1 : request.batchSize);
+  let proposals = [...result.proposals];
+  if (grouped.length && request.batchSize > 1 && proposals.length) {
+    const first = proposals[0].candidate;
+    pool = pool.map((p) => ({ ...p, ...Object.fromEntries(grouped.map((g) => [g, first[g]])) }));
+    result = choose(pool, [...pending, first], request.batchSize - 1);
+    proposals = [...proposals, ...result.proposals];
+  }
+  const version = versionHash('prior', {
+    mi: model.version,
+    method: result.method,
+    outcomes: names.map((n) => outcomes.get(n)!.model.version),
+    seed: request.seed,
+  });
+  return {
+    candidates: proposals.map((p) => ({
+      params: Object.fromEntries(
+        Object.entries(p.candidate).map(([k, v]) => [
+          k,
+          typeof v === 'number' ? Number(v.toPrecision(6)) : v,
+        ]),
+      ),
+      acquisitionValue: Number(p.acquisition.toPrecision(6)),
+      feasibility: Number(p.feasibility.toPrecision(4)),
+    })),
+    modelVersion: `${version}+${model.version}`,
+    miModelVersion: model.version,
+    strategy: 'database-prior',
+    relatedness: {},
   };
 }
