@@ -125,6 +125,8 @@ describe('multi-objective campaign', () => {
       expect(p.violates.length > 0).toBe(p.values.degreeOfGrafting > 150);
       if (p.violates.length) expect(p.onFront).toBe(false);
     }
+    // The best so far meets the constraint.
+    if (view.best) expect(view.best.result!.outputs.degreeOfGrafting).toBeLessThanOrEqual(150);
     // The model-chosen batch keeps to the constraint better than the space-filling start.
     const last = view.suggestions.filter((s) => s.batch === 3);
     expect(last.every((s) => s.modelVersion?.startsWith('qnehvi-'))).toBe(true);
