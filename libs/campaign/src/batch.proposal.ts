@@ -63,9 +63,10 @@ export async function proposeBatch(
         { thread: ctx.deps.miThread },
       );
       answer = prior;
-      note = `; database relatedness ${Object.entries(prior.relatedness)
-        .map(([k, r]) => `${k} weight ${r.weight.toFixed(2)}, warm share ${r.warmShare.toFixed(2)}`)
-        .join('; ')}`;
+      const related = Object.entries(prior.relatedness).map(
+        ([k, r]) => `${k} weight ${r.weight.toFixed(2)}, warm share ${r.warmShare.toFixed(2)}`,
+      );
+      note = related.length ? `; database relatedness ${related.join('; ')}` : '; database prior';
     } catch (e) {
       if (!(e instanceof PriorUnavailable)) throw e;
       note = `; no database prior: ${e.message}`;

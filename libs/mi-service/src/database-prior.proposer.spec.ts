@@ -76,6 +76,17 @@ describe('proposeWithDatabasePrior', () => {
     );
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     expect(mean(warm)).toBeLessThan(0.35 * mean(random));
+    // What is in flight is not proposed again: the next batch keeps away from a pending experiment.
+    const inFlight = batch.candidates[0].params;
+    const next = await proposeWithDatabasePrior(db, request([{ params: inFlight, status: 'pending' }]));
+    const far = (a: Params, b: Params) =>
+      Math.sqrt(
+        PARAMETERS.reduce((t, p) => {
+          if (p.type !== 'number') return t;
+          return t + (((a[p.name] as number) - (b[p.name] as number)) / (p.max - p.min)) ** 2;
+        }, 0),
+      );
+    for (const c of next.candidates) expect(far(c.params, inFlight)).toBeGreaterThan(0.05);
     // Distinct proposals (local penalization), within the space.
     expect(new Set(batch.candidates.map((c) => JSON.stringify(c.params))).size).toBe(4);
     for (const c of batch.candidates)

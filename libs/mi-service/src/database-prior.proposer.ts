@@ -250,6 +250,15 @@ export function priorBatchWith(
   // Without a result yet, the acquisition is the expected score itself: shift it to be positive for the penalty.
   const floor = Math.min(...scored.map((s) => s.value));
   scored = scored.map((s) => ({ ...s, value: Number.isFinite(best) ? s.value : s.value - floor }));
+  // Local penalization around a point: what is near an experiment in flight or already chosen is worth less.
+  const penalize = (around: Params) => {
+    const at = unit(around);
+    scored = scored.map((s) => {
+      const d2 = unit(s.params).reduce((t, u, i) => t + (u - at[i]) ** 2, 0);
+      return { ...s, value: s.value * (1 - Math.exp(-d2 / (2 * 0.15 ** 2))) };
+    });
+  };
+  for (const o of request.observations) if (o.status === 'pending') penalize(o.params);
   for (let k = 0; k < request.batchSize && scored.length; k++) {
     scored.sort((a, b) => b.value - a.value);
     const pick = scored[0];
@@ -261,13 +270,8 @@ export function priorBatchWith(
       scored = pool.map((params) => ({ params, value: acquisition(params) }));
       if (!Number.isFinite(best)) scored = scored.map((s) => ({ ...s, value: s.value - floor }));
     }
-    const at = unit(pick.params);
-    scored = scored
-      .filter((s) => s.params !== pick.params)
-      .map((s) => {
-        const d2 = unit(s.params).reduce((t, u, i) => t + (u - at[i]) ** 2, 0);
-        return { ...s, value: s.value * (1 - Math.exp(-d2 / (2 * 0.15 ** 2))) };
-      });
+    scored = scored.filter((s) => s.params !== pick.params);
+    penalize(pick.params);
   }
   const tidy = (params: Params): Params =>
     Object.fromEntries(
