@@ -22,6 +22,8 @@ import { InstrumentsController } from './instruments/instruments.controller';
 import { LabController } from './lab/lab.controller';
 import { MetricsCollector } from './metrics/metrics.collector';
 import { MetricsController } from './metrics/metrics.controller';
+import { MiController } from './mi/mi.controller';
+import { MiService, MiThreadHolder } from './mi/mi.service';
 import { OptimizerController } from './optimizer/optimizer.controller';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { RunsController } from './runs/runs.controller';
@@ -62,6 +64,7 @@ import { StructureController } from './samples/structure.controller';
     AuditController,
     InstrumentsController,
     DoseLedgerController,
+    MiController,
   ],
   providers: [
     stationQueuesProvider('producer'),
@@ -71,6 +74,8 @@ import { StructureController } from './samples/structure.controller';
     AuditService,
     AuthService,
     InstrumentTelemetryFeed,
+    MiService,
+    MiThreadHolder,
     { provide: APP_FILTER, useClass: HttpErrorsFilter },
     // Rate limit first (unauthenticated floods included), then token and role.
     { provide: APP_GUARD, useClass: ThrottlerGuard },

@@ -9,6 +9,7 @@ import { CampaignsView } from './views/campaigns';
 import { LoginView } from './views/login';
 import { OverviewView } from './views/overview';
 import { ProtocolsView } from './views/protocols';
+import { RankingView } from './views/ranking';
 import { RunDetailView } from './views/run-detail';
 import { RunsView } from './views/runs';
 
@@ -28,6 +29,7 @@ const NAV = [
   { id: 'overview', label: 'Lab overview' },
   { id: 'runs', label: 'Runs & schedule' },
   { id: 'campaigns', label: 'Campaigns' },
+  { id: 'ranking', label: 'MI ranking', roles: ['scientist', 'operator', 'safety-officer', 'admin'] },
   { id: 'protocols', label: 'Protocols' },
   { id: 'audit', label: 'Audit trail', roles: ['admin', 'safety-officer'] },
 ];
@@ -90,6 +92,7 @@ function App() {
         {view === 'runs' && id && <RunDetailView actor={actor} id={id} />}
         {view === 'campaigns' && <CampaignsView actor={actor} id={id} />}
         {view === 'protocols' && <ProtocolsView actor={actor} id={id} />}
+        {view === 'ranking' && <RankingView actor={actor} />}
         {view === 'audit' && <AuditView />}
       </main>
     </>

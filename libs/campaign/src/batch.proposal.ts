@@ -1,4 +1,11 @@
-import { optimizerFor, type Observation, type Params, type SuggestRequest } from '@graftlab/optimizer';
+import { PriorUnavailable, proposeWithDatabasePrior, type CampaignSystem } from '@graftlab/mi-service';
+import {
+  optimizerFor,
+  type Observation,
+  type Params,
+  type SuggestRequest,
+  type SuggestResponse,
+} from '@graftlab/optimizer';
 import type { Protocol } from '@graftlab/protocol';
 import type { LoopContext } from './campaign.context';
 import type { SuggestionOutcome } from './campaign.contract';
@@ -33,12 +40,52 @@ export async function proposeBatch(
     strategy: settings.strategy,
     ...(settings.groupBy.length ? { groupBy: [...settings.groupBy] } : {}),
   };
-  const optimizer = (ctx.deps.optimizerFor ?? optimizerFor)(settings.optimizer);
-  const answer = await optimizer.suggest(request);
+  let answer: SuggestResponse | undefined;
+  let note = '';
+  if (
+    settings.prior === 'database' &&
+    settings.strategy === 'bayesian' &&
+    settings.optimizer.kind === 'builtin'
+  ) {
+    try {
+      const prior = await proposeWithDatabasePrior(
+        ctx.deps.db,
+        {
+          campaignId,
+          system: campaignSystem(protocol, settings),
+          parameters: settings.parameters,
+          objective: settings.objective,
+          observations: request.observations,
+          batchSize: size,
+          seed: request.seed ?? 0,
+          groupBy: settings.groupBy,
+        },
+        { thread: ctx.deps.miThread },
+      );
+      answer = prior;
+      const related = Object.entries(prior.relatedness).map(
+        ([k, r]) => `${k} weight ${r.weight.toFixed(2)}, warm share ${r.warmShare.toFixed(2)}`,
+      );
+      note = related.length ? `; database relatedness ${related.join('; ')}` : '; database prior';
+    } catch (e) {
+      if (!(e instanceof PriorUnavailable)) throw e;
+      note = `; no database prior: ${e.message}`;
+    }
+  }
+  if (!answer) {
+    const optimizer = (ctx.deps.optimizerFor ?? optimizerFor)(settings.optimizer);
+    answer = await optimizer.suggest(request);
+  }
+  // A campaign started from an MI ranking cites that model too, so every run's manifest names it.
+  const origin = settings.origin?.miModelVersion;
+  const modelVersion =
+    answer.modelVersion && origin && !answer.modelVersion.includes(origin)
+      ? `${answer.modelVersion}+${origin}`
+      : (answer.modelVersion ?? origin ?? null);
   const items = answer.candidates.map((c, i) => ({
     id: `${campaignId}.b${batch}.${i + 1}`,
     params: roundIntegers(protocol, c.params),
-    modelVersion: answer.modelVersion ?? null,
+    modelVersion,
     acquisitionValue: c.acquisitionValue ?? null,
   }));
   try {
@@ -51,7 +98,22 @@ export async function proposeBatch(
   return {
     written: true,
     ids: items.map((i) => i.id),
-    detail: `batch ${batch}: ${items.length} proposal(s) (${answer.strategy}, model ${answer.modelVersion})`,
+    detail: `batch ${batch}: ${items.length} proposal(s) (${answer.strategy}, model ${modelVersion})${note}`,
+  };
+}
+
+/** What the campaign grafts, for the database prior: the protocol's materials and method, unsearched values. */
+export function campaignSystem(protocol: Protocol, settings: CampaignSettings): CampaignSystem {
+  const searched = new Set(settings.parameters.map((p) => p.name));
+  const values: Record<string, number | string | boolean> = {};
+  for (const p of protocol.parameters) if (!searched.has(p.name)) values[p.name] = p.default;
+  Object.assign(values, settings.fixed);
+  const m = protocol.materials.monomer;
+  return {
+    basePolymer: protocol.materials.base.polymer,
+    monomer: [m.name, ...(m.abbreviation ? [m.abbreviation] : [])],
+    method: protocol.method,
+    values,
   };
 }
 

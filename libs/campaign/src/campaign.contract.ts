@@ -1,3 +1,4 @@
+import type { MiThread } from '@graftlab/mi-service';
 import type { Db, Run, Suggestion } from '@graftlab/db';
 import type { SubmitRunRequest, SubmitRunResult } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
@@ -21,6 +22,11 @@ export interface CampaignLoopDeps {
   /** The optimizer a campaign names (default: optimizerFor). */
   readonly optimizerFor?: (choice: OptimizerChoice) => Optimizer;
   readonly now?: () => Date;
+  /**
+   * Where campaigns with the database prior train the MI model: a worker thread, so a fit (seconds) does not stall
+   * the process; absent, in-process (tests).
+   */
+  readonly miThread?: MiThread;
 }
 
 export interface Actor {

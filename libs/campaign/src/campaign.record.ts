@@ -24,6 +24,8 @@ interface StoredSpace {
   readonly groupBy: readonly string[];
   readonly limits: CampaignSettings['limits'];
   readonly stopWhen?: CampaignSettings['stopWhen'];
+  readonly prior?: CampaignSettings['prior'];
+  readonly origin?: CampaignSettings['origin'];
 }
 
 export function campaignRow(
@@ -40,6 +42,8 @@ export function campaignRow(
     groupBy: settings.groupBy,
     limits: settings.limits,
     ...(settings.stopWhen ? { stopWhen: settings.stopWhen } : {}),
+    ...(settings.prior !== 'none' ? { prior: settings.prior } : {}),
+    ...(settings.origin ? { origin: settings.origin } : {}),
   };
   return {
     id,
@@ -78,6 +82,8 @@ export function settingsOf(row: Campaign): CampaignSettings {
     ...(envelope.parameters ? { autonomyEnvelope: { parameters: envelope.parameters } } : {}),
     groupBy: space.groupBy ?? [],
     limits: space.limits ?? {},
+    prior: space.prior ?? 'none',
+    ...(space.origin ? { origin: space.origin } : {}),
   };
 }
 

@@ -7,6 +7,9 @@ import {
   type Parameter,
 } from '@graftlab/optimizer';
 
+export const PRIORS = ['none', 'database'] as const;
+export type Prior = (typeof PRIORS)[number];
+
 /** Bounds of one parameter inside the autonomy envelope: a numeric range or the choices allowed. */
 export const envelopeBoundSchema = z.union([
   z.object({ min: z.number().optional(), max: z.number().optional() }).strict(),
@@ -57,6 +60,20 @@ export const campaignDefinitionSchema = z
       .optional(),
     /** Parameters every experiment of a batch shares (samples irradiated together share dose and storage). */
     groupBy: z.array(z.string().min(1)).optional(),
+    /**
+     * What the optimizer knows before the first run: nothing ('none', the default), or every related sample of the
+     * MI database ('database': a transfer model warm-starts each objective from the database-wide model, weighted
+     * by how well it predicts this campaign's own results).
+     */
+    prior: z.enum(PRIORS).optional(),
+    /** Where the campaign came from: an MI ranking proposal (its model version is cited by every run's manifest). */
+    origin: z
+      .object({
+        miModelVersion: z.string().min(1).max(100),
+        proposal: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict()
+      .optional(),
     /** Per-campaign budgets: total dose over all runs, and volume per reagent (mL) over all runs. */
     limits: z
       .object({
@@ -93,4 +110,11 @@ export interface CampaignSettings {
     readonly totalDoseKGy?: number;
     readonly consumablesMl?: Readonly<Record<string, number>>;
   };
+  readonly prior: Prior;
+  readonly origin?: CampaignOrigin;
+}
+
+export interface CampaignOrigin {
+  readonly miModelVersion: string;
+  readonly proposal?: Readonly<Record<string, unknown>>;
 }

@@ -94,6 +94,21 @@ export function settingsFor(
       );
     if (t.mode === 'match' && t.value === undefined)
       problems.push(at(['objective', 'targets', i, 'value'], 'a match target needs a value'));
+    if (def.objective.pareto && t.mode === 'match')
+      problems.push(
+        at(
+          ['objective', 'targets', i, 'mode'],
+          'a Pareto objective is "max" or "min" (a window on an output is a constraint)',
+        ),
+      );
+  });
+  (def.objective.constraints ?? []).forEach((c, i) => {
+    if (!outputs.has(c.name))
+      problems.push(
+        at(['objective', 'constraints', i, 'name'], `protocol ${protocol.id} has no output "${c.name}"`),
+      );
+    if (c.min === undefined && c.max === undefined)
+      problems.push(at(['objective', 'constraints', i], 'give min, max or both'));
   });
   (def.objective.costs ?? []).forEach((c, i) => {
     if (space.get(c.parameter)?.type !== 'number')
@@ -148,6 +163,10 @@ export function settingsFor(
     }
     if (!ok) problems.push(at(['optimizer', 'url'], 'expected an http or https URL'));
   }
+  if (def.prior === 'database' && def.optimizer?.kind === 'http')
+    problems.push(
+      at(['prior'], 'a database prior needs the builtin optimizer (an http optimizer brings its own)'),
+    );
   if (problems.length) throw new DocumentError(problems);
   return {
     name: def.name ?? null,
@@ -165,6 +184,8 @@ export function settingsFor(
     ...(def.autonomyEnvelope ? { autonomyEnvelope: def.autonomyEnvelope } : {}),
     groupBy: def.groupBy ?? [],
     limits: def.limits ?? {},
+    prior: def.prior ?? 'none',
+    ...(def.origin ? { origin: def.origin } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Inventory } from '@graftlab/inventory';
 import type { Params } from '@graftlab/optimizer';
 import { settingsOf } from './campaign.record';
 import type { CampaignLoop, SuggestionOutcome } from './campaign.loop';
+import { paretoView, type ParetoView } from './pareto.view';
 import { checkProposal } from './proposal.check';
 
 export interface SuggestionView {
@@ -56,6 +57,8 @@ export interface CampaignView {
   readonly targetMetBy: string | null;
   readonly stopReason: string | null;
   readonly suggestions: readonly SuggestionView[];
+  /** With Pareto objectives or outcome constraints: the measured front and the experiments breaking a constraint. */
+  readonly pareto: ParetoView | null;
 }
 
 const indexOf = (id: string) => Number(/\.(\d+)$/.exec(id)?.[1] ?? 0);
@@ -120,6 +123,7 @@ export async function campaignView(
     targetMetBy: status.targetMetBy,
     stopReason: status.stopReason,
     suggestions: views,
+    pareto: paretoView(settings, views),
   };
 }
 

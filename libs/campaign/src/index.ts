@@ -21,3 +21,4 @@ export {
 } from './campaign.loop';
 export { campaignView, type CampaignView, type SuggestionView } from './campaign.view';
 export { campaignLockKey, RedisCampaignLock, type CampaignLock } from './campaign.lock';
+export { paretoView, type ParetoPoint, type ParetoView } from './pareto.view';

@@ -7,10 +7,11 @@ import type { CampaignSettings } from './campaign.schema';
 /** Run states after which nothing more will be measured. */
 export const RUN_ENDED = new Set(['completed', 'failed', 'aborted']);
 
-/** The outputs a run must report: the objective's targets and those the stop rule reads. */
+/** The outputs a run must report: the objective's targets, its constrained outputs and those the stop rule reads. */
 export function outputNames(settings: CampaignSettings): Set<string> {
   return new Set([
     ...settings.objective.targets.map((t) => t.name),
+    ...(settings.objective.constraints ?? []).map((c) => c.name),
     ...Object.keys(settings.stopWhen?.outputs ?? {}),
   ]);
 }

@@ -5,10 +5,16 @@ import type { CampaignSettings } from './campaign.schema';
 /** Suggestions that spent an experiment of the budget (a rejected proposal never ran). */
 const COUNTED: readonly SuggestionState[] = ['queued', 'completed', 'failed'];
 
-/** Experiments spent, best so far, and why the campaign should stop (null: go on). */
+/** Experiments spent, best so far (meeting every outcome constraint), and why the campaign should stop (null: go on). */
 export function campaignStatus(settings: CampaignSettings, outcomes: readonly SuggestionOutcome[]) {
   const experiments = outcomes.filter((o) => COUNTED.includes(o.suggestion.state)).length;
-  const scored = outcomes.filter((o) => o.score !== null);
+  // With outcome constraints, the best is the best experiment that meets them all.
+  const meets = (o: SuggestionOutcome) =>
+    (settings.objective.constraints ?? []).every((c) => {
+      const v = o.observation?.outputs?.[c.name];
+      return v !== undefined && (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max);
+    });
+  const scored = outcomes.filter((o) => o.score !== null && meets(o));
   const best = scored.reduce<SuggestionOutcome | null>(
     (b, o) => (b === null || o.score! > b.score! ? o : b),
     null,

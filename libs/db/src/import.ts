@@ -646,8 +646,9 @@ function validate(records: string[][]): { rows: ParsedRow[]; rejected: RejectedR
  * is bad nothing is imported and the report names each bad row and column. A row that contradicts what the database
  * (or an earlier row) records about a material is refused the same way. Each imported row becomes a sample with its
  * provenance, base material, recipe, a completed run holding the conditions, a dose-ledger entry, its irradiation
- * record, results written through the outbox (so the optimizer sees them like its own observations) and its
- * measurements.
+ * record, results written through the outbox and its measurements. Imported samples are training data of the
+ * database-wide MI model (`graftlab rank`, and the optimizer of every campaign declaring `prior: "database"`); see
+ * "How imported data reach the optimizer" in EXPORT_COLUMNS.md.
  */
 export async function importSamples(
   db: Db,

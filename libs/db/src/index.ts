@@ -36,7 +36,7 @@ export {
   findProperty,
   type MeasuredProperty,
 } from './measurements/measurement-properties.catalog';
-export { hoursOf, parseUnit } from './measurements/measurement.units';
+export { convert, hoursOf, parseUnit, sameDimension } from './measurements/measurement.units';
 export { mainPeak, type Peak } from './measurements/structure-peak.analysis';
 export { normalizeForm } from './materials/material-forms';
 export { CONCENTRATION_UNITS } from './materials/concentration.units';
@@ -80,3 +80,11 @@ export {
   DEFAULT_TEST_POSTGRES_URL,
 } from './testing/scratch-database';
 export { seedBasics, seedRun, SEEDED_MATERIAL } from './testing/seed';
+export {
+  readMiSamples,
+  readMiMaterials,
+  miDataVersion,
+  type MiMaterials,
+  type MiSampleRow,
+  type MiValueRow,
+} from './mi-training.query';

@@ -10,7 +10,11 @@ export interface RunManifest {
   devices: Record<string, { driver: string; driverVersion?: string; firmware?: string }>;
   /** Calibration records in force (dose-rate maps, balance checks, ...), by calibration id. */
   calibrations: Record<string, unknown>;
-  /** When a campaign proposed the run. */
+  /**
+   * When a campaign proposed the run: the model version of the suggestion. A campaign with the database prior cites
+   * `prior-<hash>+mi-<hash>` (the MI model it was warm-started from), one started from an MI ranking proposal appends
+   * that ranking's `mi-<hash>`; so a run's manifest names the MI model that proposed it.
+   */
   optimizerModelVersion?: string;
 }
 

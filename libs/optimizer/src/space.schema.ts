@@ -44,8 +44,38 @@ export const targetSchema = z
 /** A known cost per unit of a numeric parameter (e.g. dose), subtracted from the score. */
 export const costSchema = z.object({ parameter: z.string().min(1), weight: z.number() }).strict();
 
+/** An outcome constraint: a proposal should keep this output within [min, max] (e.g. water uptake ≤ 80 %). */
+export const constraintSchema = z
+  .object({
+    name: z.string().min(1),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    transform: z.enum(['none', 'log1p']).optional(),
+  })
+  .strict();
+
 export const objectiveSchema = z
-  .object({ targets: z.array(targetSchema).min(1), costs: z.array(costSchema).optional() })
+  .object({
+    targets: z.array(targetSchema).min(1),
+    costs: z.array(costSchema).optional(),
+    /**
+     * Targets as a Pareto set (each "max" or "min", weights ignored) rather than one weighted sum: the batch
+     * maximizes the expected hypervolume improvement (qNEHVI-style); costs become objectives to minimize.
+     */
+    pareto: z
+      .boolean()
+      .optional()
+      .describe(
+        'targets as a Pareto set (each "max" or "min") rather than a weighted sum: the batch maximizes the expected hypervolume improvement (qNEHVI-style); costs become objectives to minimize',
+      ),
+    /** Outcome constraints; proposals are weighted by their probability of meeting every one. */
+    constraints: z
+      .array(constraintSchema)
+      .optional()
+      .describe(
+        'outcome constraints (e.g. waterUptake max 80): completed observations must report these outputs; proposals are weighted by the probability of meeting every one',
+      ),
+  })
   .strict();
 
 export const spaceSchema = z
@@ -57,6 +87,7 @@ export type CategoricalParameter = z.infer<typeof categoricalParameterSchema>;
 export type Parameter = z.infer<typeof parameterSchema>;
 export type Target = z.infer<typeof targetSchema>;
 export type Objective = z.infer<typeof objectiveSchema>;
+export type Constraint = z.infer<typeof constraintSchema>;
 export type SearchSpace = z.infer<typeof spaceSchema>;
 /** Parameter values by name: numbers for numeric parameters, a choice for categorical ones. */
 export type Params = Record<string, number | string>;

@@ -1,6 +1,7 @@
 import { createRng } from '@graftlab/grafting-model';
 import { proposeRandom, proposeSpaceFilling } from './baseline.strategy';
 import { proposeBayesian, type BayesianOptions } from './bayesian.strategy';
+import { proposePareto } from './pareto.strategy';
 import { versionHash } from './model-version.hash';
 import type { Proposal, ProposalContext } from './proposal.types';
 import { encodingOf, toParams, toPoint, type Encoding, type Point } from './space.encoding';
@@ -47,6 +48,7 @@ export function suggest(raw: SuggestRequest, options: BayesianOptions = {}): Sug
   let proposal: Proposal;
   let used: string = strategy;
   let modelVersion: string;
+  let feasibility: number[] | undefined;
   switch (strategy) {
     case 'random':
       proposal = proposeRandom(ctx);
@@ -57,6 +59,21 @@ export function suggest(raw: SuggestRequest, options: BayesianOptions = {}): Sug
       modelVersion = baselineVersion('space-filling');
       break;
     case 'bayesian': {
+      const objective = request.space.objective;
+      if (objective.pareto || objective.constraints?.length) {
+        const pareto = proposePareto(ctx, objective, options.initialDesignSize);
+        if (pareto) {
+          proposal = pareto;
+          feasibility = pareto.feasibility;
+          modelVersion = pareto.modelVersion;
+          used = pareto.method === 'qNEHVI' ? 'bayesian-qnehvi' : 'bayesian-constrained';
+        } else {
+          proposal = proposeSpaceFilling(ctx);
+          used = 'space-filling';
+          modelVersion = baselineVersion('space-filling');
+        }
+        break;
+      }
       const bayesian = proposeBayesian(ctx, request.space.objective, options);
       if (bayesian) {
         proposal = bayesian;
@@ -71,9 +88,14 @@ export function suggest(raw: SuggestRequest, options: BayesianOptions = {}): Sug
   }
   const candidates: Candidate[] = proposal.points.map((point, i) => {
     const acquisitionValue = proposal.acquisitionValues?.[i];
-    return acquisitionValue === undefined
-      ? { params: tidy(enc, point) }
-      : { params: tidy(enc, point), acquisitionValue: Number(acquisitionValue.toPrecision(6)) };
+    const p = feasibility?.[i];
+    return {
+      params: tidy(enc, point),
+      ...(acquisitionValue === undefined
+        ? {}
+        : { acquisitionValue: Number(acquisitionValue.toPrecision(6)) }),
+      ...(p === undefined ? {} : { feasibility: Number(p.toPrecision(4)) }),
+    };
   });
   return { candidates, modelVersion, strategy: used };
 }

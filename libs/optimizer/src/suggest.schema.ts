@@ -25,6 +25,12 @@ export const suggestResponseSchema = z.object({
     z.object({
       params: z.record(z.string(), z.union([z.number(), z.string()])),
       acquisitionValue: z.number().optional(),
+      feasibility: z
+        .number()
+        .min(0)
+        .max(1)
+        .optional()
+        .describe('with outcome constraints: the probability that the candidate meets every one'),
     }),
   ),
   modelVersion: z.string().optional(),
@@ -44,6 +50,8 @@ export interface Candidate {
   readonly params: Params;
   /** Acquisition (expected improvement × probability of feasibility) when a model chose it. */
   readonly acquisitionValue?: number;
+  /** With outcome constraints: the model's probability that the candidate meets every one. */
+  readonly feasibility?: number;
 }
 
 export interface SuggestResponse {

@@ -40,6 +40,27 @@ function spaceProblems(space: SearchSpace, base: Path = []): Problem[] {
     if (t.mode === 'match' && t.value === undefined)
       problems.push(at([...base, 'objective', 'targets', i, 'value'], 'a "match" target needs a value'));
   });
+  if (space.objective.pareto)
+    space.objective.targets.forEach((t, i) => {
+      if (t.mode === 'match')
+        problems.push(
+          at(
+            [...base, 'objective', 'targets', i, 'mode'],
+            'a Pareto objective is "max" or "min" (a window on an output is a constraint)',
+          ),
+        );
+    });
+  const constrained = new Set<string>();
+  (space.objective.constraints ?? []).forEach((c, i) => {
+    const pointer = [...base, 'objective', 'constraints', i];
+    if (constrained.has(c.name)) problems.push(at([...pointer, 'name'], `duplicate constraint "${c.name}"`));
+    constrained.add(c.name);
+    if (seen.has(c.name))
+      problems.push(at([...pointer, 'name'], `"${c.name}" is a parameter; constraints are on outputs`));
+    if (c.min === undefined && c.max === undefined) problems.push(at(pointer, 'give min, max or both'));
+    if (c.min !== undefined && c.max !== undefined && !(c.max > c.min))
+      problems.push(at([...pointer, 'max'], `max ${c.max} must be greater than min ${c.min}`));
+  });
   (space.objective.costs ?? []).forEach((c, i) => {
     const index = seen.get(c.parameter);
     const pointer = [...base, 'objective', 'costs', i, 'parameter'];
@@ -98,6 +119,14 @@ function observationProblems(
               at([...base, i, 'outputs', t.name], `${y} cannot be log1p-transformed (must be > -1)`),
             );
         }
+        for (const c of space.objective.constraints ?? [])
+          if (o.outputs[c.name] === undefined)
+            problems.push(
+              at(
+                [...base, i, 'outputs'],
+                `missing output "${c.name}" (constrained) for a completed observation`,
+              ),
+            );
         for (const key of Object.keys(o.uncertainty ?? {}))
           if (o.outputs[key] === undefined)
             problems.push(

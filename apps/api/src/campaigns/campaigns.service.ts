@@ -4,6 +4,7 @@ import type { GraftlabDb } from '@graftlab/db';
 import type { Inventory } from '@graftlab/inventory';
 import { DATABASE, INVENTORY } from '@graftlab/runtime';
 import type { Actor } from '../auth/roles.decorator';
+import { MiThreadHolder } from '../mi/mi.service';
 import { RunsService } from '../runs/runs.service';
 
 /** Campaigns as the API sees them: created, approved and controlled here; advanced by the worker's driver. */
@@ -15,8 +16,9 @@ export class CampaignsService {
     @Inject(DATABASE) db: GraftlabDb,
     @Inject(INVENTORY) private readonly inventory: Inventory,
     runs: RunsService,
+    mi: MiThreadHolder,
   ) {
-    this.loop = new CampaignLoop({ db, inventory, submitter: runs.submitter });
+    this.loop = new CampaignLoop({ db, inventory, submitter: runs.submitter, miThread: mi.thread });
   }
 
   view(id: string): Promise<CampaignView> {

@@ -90,6 +90,27 @@ export const CAMPAIGN_VIEW_SCHEMA: SchemaObject = obj(
     progress: anyObject('experiments done, failed, running, awaiting approval'),
     best: nullable(anyObject('best result so far with its conditions')),
     suggestions: arrayOf(SUGGESTION_SCHEMA),
+    pareto: nullable(
+      obj(
+        {
+          objectives: arrayOf(
+            obj({ name: str(), direction: str('max or min'), kind: str('output or parameter') }),
+          ),
+          constraints: arrayOf(obj({ name: str(), min: num(), max: num() })),
+          points: arrayOf(
+            obj({
+              suggestionId: str(),
+              experiment: nullable(int()),
+              values: anyObject('objective values'),
+              onFront: bool('on the front of the experiments meeting every constraint'),
+              violates: arrayOf(str(), 'constrained outputs outside their bounds'),
+            }),
+          ),
+        },
+        ['objectives', 'constraints', 'points'],
+        'with Pareto objectives or outcome constraints: the measured front',
+      ),
+    ),
   },
   ['id', 'state'],
   'a campaign with its progress, best result so far and every suggestion',
@@ -98,10 +119,19 @@ export const CAMPAIGN_VIEW_SCHEMA: SchemaObject = obj(
 export const SUGGEST_RESPONSE_SCHEMA: SchemaObject = obj(
   {
     candidates: arrayOf(
-      obj({ params: anyObject('parameter values inside the space'), acquisitionValue: num() }, ['params']),
+      obj(
+        {
+          params: anyObject('parameter values inside the space'),
+          acquisitionValue: num(),
+          feasibility: num('with outcome constraints: P(meets every constraint)'),
+        },
+        ['params'],
+      ),
     ),
     modelVersion: str(),
-    strategy: str('bayesian, random or space-filling'),
+    strategy: str(
+      'bayesian, bayesian-qnehvi (Pareto), bayesian-constrained (weighted sum with constraints), database-prior, random or space-filling',
+    ),
   },
   ['candidates'],
 );

@@ -65,6 +65,25 @@ export const OBJECTIVE_SCHEMA: SchemaObject = {
         },
       },
     },
+    pareto: {
+      type: 'boolean',
+      description:
+        'targets as a Pareto set (each max or min): expected hypervolume improvement (qNEHVI-style); costs become objectives to minimize',
+    },
+    constraints: {
+      type: 'array',
+      description: 'outcome constraints, e.g. {"name":"waterUptake","max":80}',
+      items: {
+        type: 'object',
+        required: ['name'],
+        properties: {
+          name: { type: 'string', example: 'waterUptake' },
+          min: { type: 'number' },
+          max: { type: 'number', example: 80 },
+          transform: { type: 'string', enum: ['none', 'log1p'] },
+        },
+      },
+    },
   },
 };
 

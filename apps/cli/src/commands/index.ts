@@ -11,6 +11,7 @@ import { registerPlanCommand } from './plan.command';
 import { registerExportCommand } from './export.command';
 import { registerImportCommand } from './import.command';
 import { registerMeasureCommand } from './measure.command';
+import { registerRankCommand } from './rank.command';
 import { registerDemoCommand } from '../demo/demo.command';
 
 /** Each command module exports a register function; add yours to this list (one line each). */
@@ -23,6 +24,7 @@ export const COMMAND_REGISTRARS: ((program: Command) => void)[] = [
   registerExportCommand,
   registerImportCommand,
   registerMeasureCommand,
+  registerRankCommand,
   registerDemoCommand,
   registerAuditCommand,
   registerTokenCommand,

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, get, post, type Actor } from '../api';
 import { LineChart } from '../components/chart';
+import { ParetoChart } from '../components/mi-charts';
 import { Badge, Empty, ErrorLine, Panel } from '../components/ui';
 import { num, time } from '../format';
 import { usePoll } from '../hooks';
@@ -25,7 +26,12 @@ interface Campaign {
   state: string;
   createdAt: string;
   protocol?: { id: string; version: number };
-  settings?: { objective?: unknown; budget?: number };
+  settings?: {
+    objective?: unknown;
+    budget?: number;
+    prior?: string;
+    origin?: { miModelVersion: string; proposal?: { rank?: number } };
+  };
   progress?: {
     experiments: number;
     budget: number;
@@ -36,6 +42,18 @@ interface Campaign {
   best: Suggestion | null;
   stopReason?: string | null;
   suggestions?: Suggestion[];
+  pareto?: ParetoView | null;
+}
+interface ParetoView {
+  objectives: { name: string; direction: 'max' | 'min'; kind: string }[];
+  constraints: { name: string; min?: number; max?: number }[];
+  points: {
+    suggestionId: string;
+    experiment: number | null;
+    values: Record<string, number>;
+    onFront: boolean;
+    violates: string[];
+  }[];
 }
 
 const MAY_APPROVE = ['scientist', 'safety-officer', 'admin'];
@@ -90,6 +108,13 @@ function CampaignDetail(props: { actor: Actor; id: string }) {
         <dl class="facts">
           <dt>Objective</dt>
           <dd>{objectiveText(campaign.settings?.objective)}</dd>
+          <dt>Prior</dt>
+          <dd data-testid="prior">
+            {campaign.settings?.prior === 'database' ? 'the MI database (transfer model)' : 'none'}
+            {campaign.settings?.origin
+              ? ` · from proposal #${campaign.settings.origin.proposal?.rank ?? '?'} of MI model ${campaign.settings.origin.miModelVersion}`
+              : ''}
+          </dd>
           <dt>Protocol</dt>
           <dd>{campaign.protocol ? `${campaign.protocol.id} v${campaign.protocol.version}` : '–'}</dd>
           <dt>Progress</dt>
@@ -122,6 +147,7 @@ function CampaignDetail(props: { actor: Actor; id: string }) {
           />
         )}
       </Panel>
+      {campaign.pareto && <ParetoPanel view={campaign.pareto} />}
       <Panel title={`Proposals waiting for approval (${proposals.length})`} id="proposals">
         {!proposals.length && <Empty>No proposal is waiting for a person.</Empty>}
         <ul class="prompts">
@@ -184,6 +210,53 @@ function CampaignDetail(props: { actor: Actor; id: string }) {
         </table>
       </Panel>
     </>
+  );
+}
+
+function boundsText(c: { name: string; min?: number; max?: number }): string {
+  return `${c.name}${c.min !== undefined ? ` ≥ ${c.min}` : ''}${c.max !== undefined ? ` ≤ ${c.max}` : ''}`;
+}
+
+/** The measured Pareto front of a multi-objective campaign, constraint-breaking experiments marked. */
+function ParetoPanel(props: { view: ParetoView }) {
+  const v = props.view;
+  const [a, b] = v.objectives;
+  const points = v.points.filter((p) => a && p.values[a.name] !== undefined);
+  const violating = points.filter((p) => p.violates.length);
+  return (
+    <Panel title="Pareto front" id="pareto">
+      <p class="sub">
+        Objectives: {v.objectives.map((o) => `${o.direction} ${o.name}`).join(', ') || '–'}; constraints:{' '}
+        {v.constraints.map(boundsText).join(', ') || 'none'}. {points.filter((p) => p.onFront).length}{' '}
+        experiment(s) on the front, <span data-testid="violations">{violating.length}</span> breaking a
+        constraint.
+      </p>
+      {!points.length && <Empty>No measured experiment yet.</Empty>}
+      {points.length > 0 && a && (
+        <ParetoChart
+          xLabel={b ? b.name : 'experiment'}
+          xDirection={b ? b.direction : 'max'}
+          yLabel={a.name}
+          yDirection={a.direction}
+          points={points.map((p) => ({
+            id: p.suggestionId,
+            x: b ? p.values[b.name] : (p.experiment ?? 0),
+            y: p.values[a.name],
+            onFront: p.onFront,
+            violates: p.violates,
+          }))}
+        />
+      )}
+      {violating.length > 0 && (
+        <ul class="sub">
+          {violating.map((p) => (
+            <li key={p.suggestionId}>
+              {p.suggestionId} (experiment {p.experiment ?? '?'}) breaks {p.violates.join(', ')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Panel>
   );
 }
 

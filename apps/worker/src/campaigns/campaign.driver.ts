@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import type { Redis } from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { CampaignLoop, RedisCampaignLock } from '@graftlab/campaign';
+import { MiThread } from '@graftlab/mi-service';
 import type { GraftlabDb } from '@graftlab/db';
 import { RunSubmitter } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
@@ -18,7 +19,8 @@ export const CAMPAIGN_TICK_MS = 2000;
  * idempotent, so a crash or a lost lock at any point only delays the loop.
  */
 @Injectable()
-export class CampaignDriver {
+export class CampaignDriver implements OnModuleDestroy {
+  private readonly miThread = new MiThread();
   private busy = false;
   private readonly loop: CampaignLoop;
   private readonly lock: RedisCampaignLock;
@@ -38,11 +40,16 @@ export class CampaignDriver {
         this.agent.queues.queueFor(station).add({ runId, continuation: 0 }, priority),
       liveStations: () => this.liveStations(),
     });
-    this.loop = new CampaignLoop({ db, inventory, submitter });
+    // The database prior trains in a worker thread: a fit never stalls the station's engine or its leases.
+    this.loop = new CampaignLoop({ db, inventory, submitter, miThread: this.miThread });
     this.lock = new RedisCampaignLock({
       set: (key, value, px, ms, nx) => this.redis.set(key, value, px, ms, nx),
       eval: (script, numKeys, ...args) => this.redis.eval(script, numKeys, ...args),
     });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.miThread.close();
   }
 
   @Interval('campaigns', CAMPAIGN_TICK_MS)

@@ -70,4 +70,12 @@ export class ProtocolsRepository {
       .limit(1);
     return row;
   }
+
+  /** The latest version of every stored protocol, by id. */
+  async latest(): Promise<ProtocolVersion[]> {
+    const rows = await this.db.select().from(protocolVersions).orderBy(desc(protocolVersions.version));
+    const latest = new Map<string, ProtocolVersion>();
+    for (const r of rows) if (!latest.has(r.protocolId)) latest.set(r.protocolId, r);
+    return [...latest.values()].sort((a, b) => (a.protocolId < b.protocolId ? -1 : 1));
+  }
 }

@@ -1,0 +1,129 @@
+import { createRng } from '@graftlab/grafting-model';
+import { DocumentError } from '@graftlab/validation';
+import type { Observation } from './observation.schema';
+import type { SearchSpace } from './space.schema';
+import { suggest } from './suggest.api';
+
+/** Conductivity rises with the graft, so does the swelling: a trade-off, with swelling capped by a constraint. */
+const truth = (x: number, y: number) => ({
+  conductivity: 20 + 80 * x + 10 * y,
+  waterUptake: 10 + 90 * x * x + 30 * y,
+});
+
+const SPACE: SearchSpace = {
+  parameters: [
+    { name: 'x', type: 'number', min: 0, max: 1 },
+    { name: 'y', type: 'number', min: 0, max: 1 },
+  ],
+  objective: {
+    pareto: true,
+    targets: [
+      { name: 'conductivity', mode: 'max' },
+      { name: 'waterUptake', mode: 'min' },
+    ],
+    constraints: [{ name: 'waterUptake', max: 60 }],
+  },
+};
+
+function observations(n: number): Observation[] {
+  const rng = createRng('pareto-obs');
+  return Array.from({ length: n }, () => {
+    const x = rng.next();
+    const y = rng.next();
+    const t = truth(x, y);
+    return {
+      params: { x, y },
+      outputs: { conductivity: t.conductivity, waterUptake: t.waterUptake },
+      uncertainty: { conductivity: 1, waterUptake: 1 },
+      status: 'completed' as const,
+    };
+  });
+}
+
+async function pointers(f: () => unknown): Promise<string[]> {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof DocumentError) return e.problems.map((p) => p.pointer);
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('suggest with Pareto objectives and outcome constraints', () => {
+  it('proposes a qNEHVI batch that keeps to the constraint and reports each candidate’s feasibility', () => {
+    const res = suggest({ space: SPACE, observations: observations(14), batchSize: 4, seed: 5 });
+    expect(res.strategy).toBe('bayesian-qnehvi');
+    expect(res.modelVersion).toMatch(/^qnehvi-/);
+    expect(res.candidates).toHaveLength(4);
+    let feasible = 0;
+    for (const c of res.candidates) {
+      expect(c.feasibility).toBeGreaterThanOrEqual(0);
+      expect(c.feasibility).toBeLessThanOrEqual(1);
+      const t = truth(c.params.x as number, c.params.y as number);
+      if (t.waterUptake <= 63) feasible++;
+    }
+    expect(feasible).toBeGreaterThanOrEqual(3);
+    // On the trade-off, not in the dominated corner: y (which costs swelling for little conductivity) stays low.
+    const meanY = res.candidates.reduce((s, c) => s + (c.params.y as number), 0) / 4;
+    expect(meanY).toBeLessThan(0.4);
+    // Stateless and deterministic.
+    expect(suggest({ space: SPACE, observations: observations(14), batchSize: 4, seed: 5 })).toEqual(res);
+  });
+
+  it('uses constraints with a weighted sum too, and fills the space while data are too few', () => {
+    const weighted = suggest({
+      space: { ...SPACE, objective: { ...SPACE.objective, pareto: false } },
+      observations: observations(14),
+      batchSize: 2,
+      seed: 1,
+    });
+    expect(weighted.strategy).toBe('bayesian-constrained');
+    expect(weighted.candidates.every((c) => c.feasibility !== undefined)).toBe(true);
+    expect(suggest({ space: SPACE, observations: observations(2), batchSize: 2, seed: 1 }).strategy).toBe(
+      'space-filling',
+    );
+  });
+
+  it('refuses a match target in a Pareto set, a constraint on a parameter or without bounds, and a missing constrained output', async () => {
+    expect(
+      await pointers(() =>
+        suggest({
+          space: {
+            ...SPACE,
+            objective: {
+              pareto: true,
+              targets: [{ name: 'conductivity', mode: 'match', value: 50 }],
+              constraints: [{ name: 'x', max: 1 }, { name: 'swelling' }],
+            },
+          },
+          observations: [],
+          batchSize: 1,
+        }),
+      ),
+    ).toEqual([
+      '/space/objective/targets/0/mode',
+      '/space/objective/constraints/0/name',
+      '/space/objective/constraints/1',
+    ]);
+    expect(
+      await pointers(() =>
+        suggest({
+          space: SPACE,
+          observations: [{ params: { x: 0.1, y: 0.1 }, outputs: { conductivity: 1 }, status: 'completed' }],
+          batchSize: 1,
+        }),
+      ),
+    ).toEqual(['/observations/0/outputs', '/observations/0/outputs']);
+  });
+});
+
+describe('protocols/examples/space.pareto.example.json', () => {
+  it('is a valid Pareto space for graftlab suggest (three objectives with the dose, one constraint)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const space = require('../../../protocols/examples/space.pareto.example.json') as SearchSpace;
+    const res = suggest({ space, observations: [], batchSize: 3, seed: 1 });
+    expect(res.strategy).toBe('space-filling');
+    expect(res.candidates).toHaveLength(3);
+  });
+});
