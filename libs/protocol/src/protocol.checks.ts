@@ -126,6 +126,10 @@ function checkStepShape(step: Step, at: string): Problem[] {
     case 'measure':
     case 'prompt':
     case 'parallel':
+    case 'functionalize':
+    case 'titrate':
+    case 'impedance':
+    case 'soak':
       break;
   }
   return problems;
