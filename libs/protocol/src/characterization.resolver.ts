@@ -32,7 +32,7 @@ function requireCell(c: Compilation, device: InventoryDevice | undefined, pointe
 /** The IEC is per dry mass: a weigh step must record the mass the step names. */
 function requireMassRecord(c: Compilation, mass: string | undefined, pointer: string): void {
   if (mass === undefined) {
-    c.problems.push({ pointer, message: 'an IEC needs the dry mass it is per: name a weigh step\'s record' });
+    c.problems.push({ pointer, message: "an IEC needs the dry mass it is per: name a weigh step's record" });
     return;
   }
   const weighed = flattenSteps(c.protocol.steps).some(
@@ -95,7 +95,10 @@ export function planCharacterization(
             message: `soak bath "${loc.id}" holds ${loc.medium ?? 'no declared medium'}, not ${step.medium}`,
           });
         const k = siOf(args, 'temperature');
-        if (k !== undefined && (loc.temperatureC === undefined || Math.abs(loc.temperatureC + 273.15 - k) > 0.5))
+        if (
+          k !== undefined &&
+          (loc.temperatureC === undefined || Math.abs(loc.temperatureC + 273.15 - k) > 0.5)
+        )
           c.problems.push({
             pointer: `${pointer}/temperature`,
             message: `soak bath "${loc.id}" is kept at ${loc.temperatureC ?? 'ambient'} °C, not ${step.temperature}`,
@@ -103,7 +106,10 @@ export function planCharacterization(
       }
       visitTimesS(args).forEach((t, i, all) => {
         if (i > 0 && !(t > all[i - 1]))
-          c.problems.push({ pointer: `${pointer}/visits/${i}`, message: 'each visit must come after the one before' });
+          c.problems.push({
+            pointer: `${pointer}/visits/${i}`,
+            message: 'each visit must come after the one before',
+          });
       });
       if (new Set(step.measure).size !== step.measure.length)
         c.problems.push({ pointer: `${pointer}/measure`, message: 'name each property once' });

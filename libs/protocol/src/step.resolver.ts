@@ -220,7 +220,9 @@ function planStep(c: Compilation, step: Step, pointer: string, startS: number): 
     ...(doseRate ? { doseRate } : {}),
     ...(exposureS !== undefined ? { exposureS } : {}),
     ...(step.type === 'weigh' || step.type === 'measure' ? { records: step.record } : {}),
-    ...((step.type === 'titrate' || step.type === 'impedance') && step.record ? { records: step.record } : {}),
+    ...((step.type === 'titrate' || step.type === 'impedance') && step.record
+      ? { records: step.record }
+      : {}),
     ...(children ? { children } : {}),
   };
 }

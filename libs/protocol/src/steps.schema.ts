@@ -272,7 +272,7 @@ const soakStep = z
     /** Soak bath location (default: the lab's). */
     location: locationId.default('soak-bath-1'),
     /** Times on test at which the film is taken out and measured, e.g. ["0 h", "100 h", "250 h", "500 h"]. */
-    visits: z.array(duration('2 y')).min(1).max(50),
+    visits: z.array(duration('730 d')).min(1).max(50),
     measure: z.array(soakMeasure).min(1).max(2),
     mode: conductivityMode.default('in-plane'),
     /** The dry mass IEC visits are per (a weigh step's record). */
