@@ -115,6 +115,18 @@ export class Reconciler {
       case 'prompt':
       case 'measure':
         return { kind: 'redo', readBack: { note: 'asked again' } };
+      case 'functionalize':
+        // Chemistry cannot be undone or safely repeated: a person says whether the film was treated.
+        return {
+          kind: 'operator',
+          reason: `${row.stepKey}: the worker stopped while ${row.sampleId ?? 'the film'} was being functionalized; check whether it was treated and resolve the step (done or redo)`,
+        };
+      case 'titrate':
+      case 'impedance':
+      case 'soak':
+        // A titration or a sweep (a soak visit's too) only reads the film: it is measured again, and the film's
+        // moves are settled on their own from the robot.
+        return { kind: 'redo', readBack: { note: `${step.type} measured again` } };
       default:
         // weigh, heat, transfer of a single step, purge setpoints: reading or re-sending them is harmless.
         return { kind: 'redo', readBack: { note: `${step?.type ?? 'step'} is retry-safe` } };

@@ -31,6 +31,7 @@ import type { OperatorChannel } from './operator-channel';
 import { outputsWithUncertainty } from './results';
 import type { RunControl } from './run-control';
 import type { EngineLog, RunContext, SampleState } from './run-context';
+import { RunParked } from './soak-parking';
 import { runStep, sharedDevicesOf } from './step-runner';
 
 export interface EngineDeps {
@@ -50,7 +51,8 @@ export interface EngineDeps {
   readonly optimizerModelVersion?: (run: Run) => Promise<string | undefined>;
 }
 
-export type RunOutcome = { state: Run['state']; reason?: string };
+/** resumeAtLabMs: a soaking run's next visit, for its delayed continuation. */
+export type RunOutcome = { state: Run['state']; reason?: string; resumeAtLabMs?: number };
 
 /** Latest journal row per key (highest attempt). */
 function latestRows(rows: readonly JournalEntry[]): Map<string, JournalEntry> {
@@ -113,6 +115,10 @@ export class RunEngine {
       );
       if (holder) throw new StationHeld(station.id, holder.id, holder.state);
       run = await this.runs.transition(runId, 'queued', 'running');
+    } else if (run.state === 'soaking') {
+      // A soak visit is due: the films are in the soak bath, not in the station's vessel, so the run needs no
+      // station to itself; it picks up from the journal at its soak step (docs/soak.md).
+      run = await this.runs.transition(runId, 'soaking', 'running');
     } else if (run.state !== 'running') return { state: run.state, reason: run.stateReason ?? undefined };
 
     const { protocol, plan } = await planOf(deps.db, deps.inventory, run);
@@ -204,7 +210,12 @@ export class RunEngine {
     };
     let to: 'paused' | 'waiting-operator' | 'aborted' | 'failed';
     let reason: string;
-    if (interrupted?.kind === 'pause') {
+    if (error instanceof RunParked) {
+      // Not a failure: nothing is in flight, the films lie in the soak bath; the station is free meanwhile.
+      const run = await this.runs.transition(ctx.runId, 'running', 'soaking', { reason: error.reason });
+      deps.log({ runId: ctx.runId, reason: error.reason }, 'run soaking');
+      return { state: run.state, reason: error.reason, resumeAtLabMs: error.untilLabMs };
+    } else if (interrupted?.kind === 'pause') {
       to = 'paused';
       reason = interrupted.reason;
       await deps.control.clear(ctx.runId);

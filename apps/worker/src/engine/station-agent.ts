@@ -113,9 +113,14 @@ export class StationAgent implements OnApplicationShutdown {
     });
     await this.reconcileAndContinue();
     await this.requeueOrphans();
+    await this.requeueSoakingRuns();
 
     const handlers: JobHandlers = {
-      'run.execute': (payload, signal) => this.engine.execute(payload.runId, signal),
+      'run.execute': async (payload, signal) => {
+        const outcome = await this.engine.execute(payload.runId, signal);
+        if (outcome.state === 'soaking') await this.continueAtNextVisit(payload.runId, outcome.resumeAtLabMs);
+        return outcome;
+      },
     };
     assertEveryJobHandled(handlers);
     for (const station of this.stations) {
@@ -213,6 +218,48 @@ export class StationAgent implements OnApplicationShutdown {
         const priority = run.startedAt ? undefined : run.priority;
         await this.enqueueContinuation(runId, station.id, priority, 'queued run had no job; re-enqueued');
       }
+    }
+  }
+
+  /**
+   * A soaking run's job ends and its station serves other runs; the run is enqueued again for its next visit,
+   * delayed by the lab time until then (docs/soak.md). The job id is fresh; the journal makes the visit happen once.
+   */
+  private async continueAtNextVisit(runId: string, resumeAtLabMs: number | undefined): Promise<void> {
+    const run = await new RunsRepository(this.db).get(runId);
+    if (!run?.station) return;
+    const delayMs = resumeAtLabMs === undefined ? 0 : this.clock.toRealMs(resumeAtLabMs - this.clock.now());
+    const n = Date.now();
+    await this.queueFor(run.station).add(
+      'run.execute',
+      { runId, continuation: n },
+      runJobOptions(runId, n, undefined, delayMs),
+    );
+    this.logger.info(
+      { runId, station: run.station, delayMs: Math.round(delayMs) },
+      'run soaking until its next visit',
+    );
+  }
+
+  /**
+   * Soaking runs of our stations whose next-visit job is gone (Redis lost it, or the worker died between ending the
+   * job and enqueueing the next): enqueued again at once; the engine parks them again if the visit is not due.
+   */
+  async requeueSoakingRuns(): Promise<void> {
+    const ours = this.stations.map((s) => s.id);
+    const soaking = (await new RunsRepository(this.db).list({ states: ['soaking'] })).filter(
+      (r) => r.station && ours.includes(r.station),
+    );
+    for (const station of ours) {
+      const here = soaking.filter((r) => r.station === station).map((r) => r.id);
+      if (!here.length) continue;
+      for (const runId of await orphanedRuns(this.queueFor(station), here, this.executing))
+        await this.enqueueContinuation(
+          runId,
+          station,
+          undefined,
+          'soaking run had no job for its next visit',
+        );
     }
   }
 
