@@ -209,18 +209,46 @@ export async function measureConductivity(
       try {
         const moves = attemptKey(visit.key, commandId);
         await ensureAt(ctx, visit.sample, cell, moves);
-        const r = await analyser.measureConductivity(
-          { commandId, geometry, ...(temperatureC !== undefined ? { temperatureC } : {}) },
-          { signal: ctx.signal, timeoutMs: ctx.commandTimeoutMs },
-        );
+        let result: { msPerCm: number; resistanceOhm: number; fit: string; at: number };
+        try {
+          const r = await analyser.measureConductivity(
+            { commandId, geometry, ...(temperatureC !== undefined ? { temperatureC } : {}) },
+            { signal: ctx.signal, timeoutMs: ctx.commandTimeoutMs },
+          );
+          result = { msPerCm: r.conductivityMsPerCm, resistanceOhm: r.resistanceOhm, fit: r.fit, at: r.at };
+        } catch (e) {
+          // The robot confirmed the film in the cell: no resistive intercept means an insulating film.
+          if (!(e instanceof DeviceError && e.kind === 'device' && e.code === 'open-circuit')) throw e;
+          result = { msPerCm: 0, resistanceOhm: Infinity, fit: 'open', at: ctx.clock.now() };
+        }
         await ensureAt(ctx, visit.sample, visit.returnTo, moves);
-        return { msPerCm: r.conductivityMsPerCm, resistanceOhm: r.resistanceOhm, fit: r.fit, at: r.at };
+        return { ...result, resistanceOhm: Number.isFinite(result.resistanceOhm) ? result.resistanceOhm : null };
       } finally {
         await ctx.devices.releaseShared(analyserId);
       }
     },
   );
   const sigma = Number(out.msPerCm);
+  if (out.fit === 'open') {
+    // Below the detection limit: σ recorded as 0 with the smallest σ the cell resolves as its uncertainty.
+    const openOhm = limits.openCircuitOhm ?? 1e8;
+    const dCm = thicknessUm * 1e-4;
+    const minMsPerCm =
+      1000 *
+      (geometry.mode === 'in-plane'
+        ? geometry.probeSpacingCm / (openOhm * geometry.widthCm * dCm)
+        : dCm / (openOhm * geometry.areaCm2));
+    await file(ctx, visit, {
+      property: 'conductivity',
+      unit: 'mS/cm',
+      value: 0,
+      uncertainty: minMsPerCm,
+      method: `${mode} EIS: no resistive intercept (an insulating film), below the detection limit`,
+      deviceId: analyserId,
+      at: Number(out.at),
+    });
+    return { value: 0, uncertainty: minMsPerCm };
+  }
   const rel = Math.hypot(
     THICKNESS_U_UM / thicknessUm,
     FIT_REL_U[out.fit as keyof typeof FIT_REL_U] ?? FIT_REL_U.nearest,

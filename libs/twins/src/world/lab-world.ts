@@ -21,8 +21,8 @@ export interface WorldSample {
   failedReason?: string;
   /** Monomer of the solution the film first met (what its graft is made of). */
   graftMonomer?: string;
-  /** The post-grafting chemistry the film went through; none: its graft carries no exchange groups yet. */
-  readonly functionalization?: Functionalization;
+  /** The post-grafting reactions the film went through (one entry per reaction); none: no exchange groups yet. */
+  readonly functionalizations?: readonly Functionalization[];
   /** Hours in each ageing medium (soak bath), scaled by the film's durability scatter. */
   readonly ageing?: readonly AgeingExposure[];
   /** Base film plus graft, less any fragment lost in handling, g. */

@@ -35,7 +35,7 @@ export class PhysicalSample implements WorldSample {
   /** Contact with monomer happened (grafting runs at most once per film). */
   contacted = false;
   dgTruePct = 0;
-  functionalization?: Functionalization;
+  readonly functionalizations: Functionalization[] = [];
   readonly ageing: AgeingExposure[] = [];
 
   constructor(

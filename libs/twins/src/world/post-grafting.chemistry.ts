@@ -41,11 +41,16 @@ export function reactionCompleteness(
   return 1 - Math.exp(-Math.max(0, timeH) / tau);
 }
 
-/** A second treatment with the same reaction converts part of what the first left. */
-export function combine(before: Functionalization | undefined, next: Functionalization): Functionalization {
-  if (!before || before.reaction !== next.reaction) return next;
-  return {
-    reaction: next.reaction,
-    completeness: 1 - (1 - before.completeness) * (1 - next.completeness),
-  };
+/**
+ * Adds a treatment to what the film went through: a second treatment with the same reaction converts part of what
+ * the first left; another reaction (the hydrolysis after a sulfonation) leaves the first one's groups in place.
+ */
+export function combine(before: Functionalization[], next: Functionalization): void {
+  const same = before.findIndex((f) => f.reaction === next.reaction);
+  if (same < 0) before.push(next);
+  else
+    before[same] = {
+      reaction: next.reaction,
+      completeness: 1 - (1 - before[same].completeness) * (1 - next.completeness),
+    };
 }

@@ -45,7 +45,7 @@ describe('post-grafting chemistry in the virtual lab', () => {
       temperatureC: 25,
       timeH: 24,
     });
-    expect(s.functionalization?.completeness).toBeGreaterThan(0.99);
+    expect(s.functionalizations[0].completeness).toBeGreaterThan(0.99);
     expect(world.truth.iecMmolPerG(s)).toBeGreaterThan(2);
     expect(world.truth.conductivitySPerCm(s, 25) * 1000).toBeGreaterThan(20);
   });
@@ -60,6 +60,22 @@ describe('post-grafting chemistry in the virtual lab', () => {
       timeH: 5,
     });
     expect(world.truth.iecMmolPerG(s)).toBe(0);
+    // ...and does not undo a quaternization either.
+    world.functionalizeSample('f', {
+      reaction: 'quaternization',
+      reagent: 'TMA',
+      concentration: '45 wt%',
+      temperatureC: 25,
+      timeH: 48,
+    });
+    world.functionalizeSample('f', {
+      reaction: 'hydrolysis',
+      reagent: 'water',
+      concentration: '100 %',
+      temperatureC: 80,
+      timeH: 12,
+    });
+    expect(world.truth.iecMmolPerG(s)).toBeGreaterThan(2);
     expect(reactionCompleteness('quaternization', 25, 1)).toBeLessThan(0.3);
     expect(reactionCompleteness('quaternization', 60, 1)).toBeGreaterThan(
       reactionCompleteness('quaternization', 25, 1),

@@ -8,7 +8,7 @@ import { VirtualLabWorld } from './virtual-lab-world';
 /** A film of 50 mg with the given degree of grafting of a monomer, put fully through its chemistry. */
 function film(dgPct: number, graftMonomer?: string): WorldSample {
   const reaction = graftMonomer === 'VBC' ? 'quaternization' : 'sulfonation';
-  return { ...rawFilm(dgPct, graftMonomer), functionalization: { reaction, completeness: 1 } };
+  return { ...rawFilm(dgPct, graftMonomer), functionalizations: [{ reaction, completeness: 1 }] };
 }
 
 /** The same film as it comes out of the grafting bath: no post-grafting chemistry yet. */
@@ -61,14 +61,14 @@ describe('post-grafting chemistry and ageing in the sample truth', () => {
     // Quaternizing a styrene graft gives it no exchange groups.
     const wrong = {
       ...rawFilm(30, 'St'),
-      functionalization: { reaction: 'quaternization', completeness: 1 },
+      functionalizations: [{ reaction: 'quaternization', completeness: 1 }],
     };
     expect(PROPERTY_TRUTH.iecMmolPerG(wrong as WorldSample)).toBe(0);
     expect(PROPERTY_TRUTH.conductivitySPerCm(rawFilm(100, 'VBC'), 25)).toBeLessThan(1e-7);
     // Half-way converted: half the sites.
     const half = {
       ...rawFilm(100, 'VBC'),
-      functionalization: { reaction: 'quaternization', completeness: 0.5 },
+      functionalizations: [{ reaction: 'quaternization', completeness: 0.5 }],
     };
     expect(PROPERTY_TRUTH.iecMmolPerG(half as WorldSample)).toBeCloseTo(2.47 / 2, 2);
   });

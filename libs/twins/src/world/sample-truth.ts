@@ -56,9 +56,7 @@ function propertiesOf(sample: WorldSample): MembraneProperties | undefined {
   const completeness =
     recipe.chemistry === 'none'
       ? 1
-      : sample.functionalization?.reaction === recipe.chemistry
-        ? sample.functionalization.completeness
-        : 0;
+      : ((sample.functionalizations ?? []).find((f) => f.reaction === recipe.chemistry)?.completeness ?? 0);
   // Degradation removes the groups that carry the ions: IEC and σ fall together (σ(t)/σ(0) of §2.7).
   const retained = (sample.ageing ?? []).reduce((r, a) => r * made.conductivityRetained(a.hours, a.test), 1);
   const active = completeness * retained;

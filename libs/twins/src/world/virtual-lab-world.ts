@@ -306,7 +306,7 @@ export class VirtualLabWorld implements LabWorld {
     this.advance();
     const s = this.samples.get(sampleId);
     if (!s) throw new Error(`unknown sample ${sampleId}`);
-    s.functionalization = combine(s.functionalization, {
+    combine(s.functionalizations, {
       reaction: treatment.reaction,
       completeness: reactionCompleteness(treatment.reaction, treatment.temperatureC, treatment.timeH),
     });
