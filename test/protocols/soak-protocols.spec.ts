@@ -74,7 +74,7 @@ describe('shipped protocols with a soak (issue #14: the AEM with 500 h of alkali
   it('grafts, quaternizes, titrates, measures σ and soaks with its visits; the station serves another run meanwhile', async () => {
     expect(cases.map((c) => c.source)).toContain('protocols/etfe-vbc-aem.json');
     const started = Date.now();
-    const submitted = [];
+    const submitted: ((typeof cases)[number] & { id: string })[] = [];
     // One after the other, so the defaults go first and the corners queue behind it on the one station.
     for (const [i, c] of cases.entries()) {
       const res = await env.api<{ id: string; message?: string }>('POST', '/api/runs', {

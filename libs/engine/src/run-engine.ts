@@ -164,6 +164,9 @@ export class RunEngine {
       recorded: new Map(),
       timeline: timelineFrom(plan, journalRows),
       commandTimeoutMs: deps.commandTimeoutMs ?? 5000,
+      // A run whose soak has started (the journal says so) had ended every step before it: after parking, or after a
+      // crash during a visit, those are only replayed.
+      ...soakReached(plan, journalRows),
     };
     deps.log({ runId, station: station.id, steps: plan.steps.length }, 'run started');
     try {
@@ -309,6 +312,17 @@ export class RunEngine {
         await ctx.sampleRepo.setStatus(sample.id, 'grafted', undefined, ctx.holder).catch(() => undefined);
     }
   }
+}
+
+/** The steps before a soak whose start the journal holds: they had all ended (the engine runs steps in order). */
+function soakReached(
+  plan: ExecutionPlan,
+  rows: Map<string, JournalEntry>,
+): { finishedBeforeSoak?: ReadonlySet<string> } {
+  const at = plan.steps.findIndex(
+    (s) => s.type === 'soak' && rows.get(`${s.key}/start`)?.state === 'confirmed',
+  );
+  return at < 0 ? {} : { finishedBeforeSoak: new Set(plan.steps.slice(0, at).map((s) => s.key)) };
 }
 
 /** Lab-clock start and end of the steps already journaled (a continued run keeps its time windows). */

@@ -222,7 +222,10 @@ export async function measureConductivity(
           result = { msPerCm: 0, resistanceOhm: Infinity, fit: 'open', at: ctx.clock.now() };
         }
         await ensureAt(ctx, visit.sample, visit.returnTo, moves);
-        return { ...result, resistanceOhm: Number.isFinite(result.resistanceOhm) ? result.resistanceOhm : null };
+        return {
+          ...result,
+          resistanceOhm: Number.isFinite(result.resistanceOhm) ? result.resistanceOhm : null,
+        };
       } finally {
         await ctx.devices.releaseShared(analyserId);
       }

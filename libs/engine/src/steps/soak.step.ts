@@ -35,7 +35,9 @@ export async function soakStep(ctx: RunContext, step: PlannedStep): Promise<void
   const massName = stringArg(step, 'mass');
   const samples = validSamples(ctx);
 
-  for (const sample of samples) await ensureAt(ctx, sample, location, step.key);
+  // Parked once: after the start, a film is in the bath or at a visit's instrument, and the visit moves it.
+  if (!done(ctx.journalRows.get(`${step.key}/start`)))
+    for (const sample of samples) await ensureAt(ctx, sample, location, step.key);
   const { startLab } = await journaled(
     ctx,
     `${step.key}/start`,
