@@ -204,6 +204,8 @@ export class RunEngine {
           : undefined;
     const station = ctx.station;
     const stationSafe = async () => {
+      // A run in its soak uses no device of the station, which may be serving another run meanwhile.
+      if (ctx.finishedBeforeSoak) return;
       await Promise.all(
         deps.devices
           .ownedDevices()

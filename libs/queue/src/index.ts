@@ -1,4 +1,4 @@
-export { stationQueueName, QUEUE_PREFIX } from './queue-names';
+export { stationQueueName, soakVisitQueueName, SOAK_VISIT_CONCURRENCY, QUEUE_PREFIX } from './queue-names';
 export {
   type JobPayloads,
   type JobName,

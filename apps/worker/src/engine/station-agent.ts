@@ -16,6 +16,8 @@ import {
   runJobOptions,
   strandedRuns,
   stationQueueName,
+  soakVisitQueueName,
+  SOAK_VISIT_CONCURRENCY,
   STATION_WORKER_OPTIONS,
   QUEUE_PREFIX,
   type JobHandlers,
@@ -123,9 +125,14 @@ export class StationAgent implements OnApplicationShutdown {
       },
     };
     assertEveryJobHandled(handlers);
-    for (const station of this.stations) {
+    const queues = this.stations.flatMap((station) => [
+      { name: stationQueueName(station.id), concurrency: 1 },
+      // Soak visits do not wait behind the run the station executes.
+      { name: soakVisitQueueName(station.id), concurrency: SOAK_VISIT_CONCURRENCY },
+    ]);
+    for (const { name, concurrency } of queues) {
       const worker = new Worker<JobPayloads['run.execute'], unknown>(
-        stationQueueName(station.id),
+        name,
         async (job: Job, token?: string, signal?: AbortSignal) => {
           const handler = handlers[job.name as keyof JobHandlers];
           if (!handler) throw new Error(`no handler for job ${job.name}`);
@@ -148,7 +155,11 @@ export class StationAgent implements OnApplicationShutdown {
             this.executing.delete(payload.runId);
           }
         },
-        { ...STATION_WORKER_OPTIONS, connection: bullConnection(this.config.redis.url!, 'worker') },
+        {
+          ...STATION_WORKER_OPTIONS,
+          concurrency,
+          connection: bullConnection(this.config.redis.url!, 'worker'),
+        },
       );
       worker.on('failed', (job, err) =>
         this.logger.error({ runId: job?.data.runId, err: err.message }, 'run job failed'),
@@ -230,7 +241,7 @@ export class StationAgent implements OnApplicationShutdown {
     if (!run?.station) return;
     const delayMs = resumeAtLabMs === undefined ? 0 : this.clock.toRealMs(resumeAtLabMs - this.clock.now());
     const n = Date.now();
-    await this.queueFor(run.station).add(
+    await this.queueFor(run.station, 'visits').add(
       'run.execute',
       { runId, continuation: n },
       runJobOptions(runId, n, undefined, delayMs),
@@ -253,13 +264,17 @@ export class StationAgent implements OnApplicationShutdown {
     for (const station of ours) {
       const here = soaking.filter((r) => r.station === station).map((r) => r.id);
       if (!here.length) continue;
-      for (const runId of await orphanedRuns(this.queueFor(station), here, this.executing))
-        await this.enqueueContinuation(
-          runId,
-          station,
-          undefined,
-          'soaking run had no job for its next visit',
+      // Its job may wait in either queue (a continuation after a restart goes to the station's).
+      const noVisit = await orphanedRuns(this.queueFor(station, 'visits'), here, this.executing);
+      for (const runId of await orphanedRuns(this.queueFor(station), noVisit, this.executing)) {
+        const n = Date.now();
+        await this.queueFor(station, 'visits').add(
+          'run.execute',
+          { runId, continuation: n },
+          runJobOptions(runId, n),
         );
+        this.logger.info({ runId, station }, 'soaking run had no job for its next visit; enqueued');
+      }
     }
   }
 
@@ -309,14 +324,15 @@ export class StationAgent implements OnApplicationShutdown {
     this.logger.info({ runId, station: stationId }, why);
   }
 
-  queueFor(stationId: string): Queue {
-    let q = this.queues.get(stationId);
+  queueFor(stationId: string, kind: 'runs' | 'visits' = 'runs'): Queue {
+    const name = kind === 'runs' ? stationQueueName(stationId) : soakVisitQueueName(stationId);
+    let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(stationQueueName(stationId), {
+      q = new Queue(name, {
         connection: bullConnection(this.config.redis.url!, 'worker'),
         prefix: QUEUE_PREFIX,
       });
-      this.queues.set(stationId, q);
+      this.queues.set(name, q);
     }
     return q;
   }
