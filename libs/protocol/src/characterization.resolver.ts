@@ -49,7 +49,7 @@ function requireGeometry(c: Compilation, device: InventoryDevice | undefined, mo
   if (missing.length)
     c.problems.push({
       pointer,
-      message: `"${device.id}" declares no ${missing.join(', ')} for a ${mode} measurement`,
+      message: `"${device.id}" declares no ${missing.join(', ')} for ${mode === 'in-plane' ? 'an' : 'a'} ${mode} measurement`,
     });
 }
 
