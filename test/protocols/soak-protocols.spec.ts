@@ -152,8 +152,10 @@ describe('shipped protocols with a soak (issue #14: the AEM with 500 h of alkali
             expect(hours[k]).toBeLessThan(h + 5);
           });
         }
+        // σ retained needs a σ at 0 h: a film too thin in graft to conduct reads below the detection limit.
+        const atStart = series('conductivity').find((v) => v.timeOnTestH !== null)!;
         const retained = series('conductivity_retained');
-        expect(retained).toHaveLength(4);
+        expect({ label, retained: retained.length }).toEqual({ label, retained: atStart.value > 0 ? 4 : 0 });
         expect(retained.every((v) => v.uncertainty! > 0)).toBe(true);
       }
     }
