@@ -147,9 +147,11 @@ describe('shipped protocols with a soak (issue #14: the AEM with 500 h of alkali
           }
           const hours = values.filter((v) => v.timeOnTestH !== null).map((v) => v.timeOnTestH!);
           expect(hours).toHaveLength(4);
+          // Never early; late only by the visit's own work (a real second is 2.8 lab hours at this clock, and the
+          // titration follows the sweep).
           [0, 100, 250, 500].forEach((h, k) => {
             expect(hours[k]).toBeGreaterThanOrEqual(h);
-            expect(hours[k]).toBeLessThan(h + 5);
+            expect(hours[k]).toBeLessThan(h + 10);
           });
         }
         // σ retained needs a σ at 0 h: a film too thin in graft to conduct reads below the detection limit.
@@ -169,6 +171,16 @@ describe('shipped protocols with a soak (issue #14: the AEM with 500 h of alkali
       .values.filter((v) => v.timeOnTestH !== null);
     expect(sigma[0].value).toBeGreaterThan(10);
     expect(sigma[3].value).toBeLessThan(sigma[0].value);
+    // The tightest time window (irradiation end to cold storage, 30 min) at this clock, for whoever tunes it.
+    const gaps = [];
+    for (const s of submitted)
+      gaps.push(
+        ((await journalTime(s.id, 'store-cold', 'start')) - (await journalTime(s.id, 'irradiate', 'end'))) /
+          60_000,
+      );
+    process.stderr.write(
+      `soak protocols: irradiation end to cold storage ${gaps.map((g) => g.toFixed(1)).join(', ')} lab min (window 30)\n`,
+    );
     process.stderr.write(
       `soak protocols: ${submitted.length} runs in ${((Date.now() - started) / 1000).toFixed(0)} s; defaults: IEC ${iec
         .map((v) => v.value.toFixed(2))
