@@ -3,9 +3,11 @@ import type { RunState, StepState, SuggestionState } from './schema';
 /** Allowed run state changes; terminal states (completed, failed, aborted) have none. */
 export const RUN_TRANSITIONS: Readonly<Record<RunState, readonly RunState[]>> = {
   queued: ['running', 'paused', 'aborted', 'failed'],
-  running: ['paused', 'waiting-operator', 'completed', 'failed', 'aborted'],
+  running: ['paused', 'waiting-operator', 'soaking', 'completed', 'failed', 'aborted'],
   paused: ['queued', 'running', 'aborted', 'failed'],
   'waiting-operator': ['queued', 'running', 'paused', 'aborted', 'failed'],
+  // The next visit's job takes it up again; a person may end it meanwhile.
+  soaking: ['running', 'aborted', 'failed'],
   completed: [],
   failed: [],
   aborted: [],

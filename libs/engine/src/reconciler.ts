@@ -121,6 +121,16 @@ export class Reconciler {
         return { kind: 'redo', readBack: { note: 'asked again' } };
       case 'state-re-established':
         return byPolicy(step, row);
+      case 'a-person-knows':
+        // Chemistry cannot be undone or safely repeated: a person says whether the film was treated.
+        return {
+          kind: 'operator',
+          reason: `${row.stepKey}: the worker stopped while ${row.sampleId ?? 'the film'} was being ${step.type === 'functionalize' ? 'functionalized' : 'treated'}; check whether it was treated and resolve the step (done or redo)`,
+        };
+      case 'measured-again':
+        // A titration or a sweep (a soak visit's too) only reads the film: it is measured again, and the film's
+        // moves are settled on their own from the robot.
+        return { kind: 'redo', readBack: { note: `${step.type} measured again` } };
       default:
         return unreachable(evidence);
     }
@@ -256,7 +266,13 @@ export class Reconciler {
  * What tells the reconciler how far a step in flight got. Exhaustive over step types: a new type does not compile
  * until someone says what evidence its device keeps (a `default` would silently redo a step that must not repeat).
  */
-type Evidence = 'shutter-counters' | 'pump-counters' | 'asked-again' | 'state-re-established';
+type Evidence =
+  | 'shutter-counters'
+  | 'pump-counters'
+  | 'asked-again'
+  | 'measured-again'
+  | 'a-person-knows'
+  | 'state-re-established';
 
 export function evidenceFor(type: StepType): Evidence {
   switch (type) {
@@ -267,6 +283,12 @@ export function evidenceFor(type: StepType): Evidence {
     case 'prompt':
     case 'measure':
       return 'asked-again'; // a person's answer or a reading: asking again changes nothing physical
+    case 'titrate':
+    case 'impedance':
+    case 'soak':
+      return 'measured-again'; // the instruments only read the film; its moves are settled from the robot
+    case 'functionalize':
+      return 'a-person-knows'; // chemistry done by a person in the hood: no device can say whether it happened
     case 'weigh':
     case 'transfer':
     case 'purge':

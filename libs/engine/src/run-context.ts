@@ -48,6 +48,11 @@ export interface RunContext {
   readonly timeline: Map<string, { start?: number; end?: number }>;
   /** Device command timeout, ms (real time). */
   readonly commandTimeoutMs: number;
+  /**
+   * Steps that ended before the run parked at a soak (set when a soaking run continues): they are only replayed
+   * from the journal, and their films are never moved again — they lie in the soak bath now.
+   */
+  readonly finishedBeforeSoak?: ReadonlySet<string>;
 }
 
 export function validSamples(ctx: RunContext): SampleState[] {

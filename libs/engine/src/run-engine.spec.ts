@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { STEP_TYPES, type StationPlan } from '@graftlab/protocol';
-import { admit, engineOn, INVENTORY, STATION } from './testing/engine.harness';
+import { admit, engineOn, INVENTORY, runToEnd, STATION } from './testing/engine.harness';
 import { fakeLab, type FakeDispenser, type FakeShutter } from './testing/fake.lab';
 import { MemoryRepositories } from './testing/memory.repositories';
 
@@ -11,12 +13,10 @@ const flat = (steps: StationPlan['steps']): StationPlan['steps'] =>
   steps.flatMap((s) => [s, ...flat(s.children ?? [])]);
 
 describe('the engine on fakes', () => {
-  const SHIPPED = [
-    'pe-gma-emulsion.json',
-    'etfe-styrene-pem.json',
-    'etfe-vbc-aem.json',
-    'ptfe-styrene-simultaneous.json',
-  ];
+  // Every protocol the lab ships (the post-grafting ones with their soak visits too).
+  const SHIPPED = readdirSync(join(__dirname, '..', '..', '..', 'protocols')).filter((f) =>
+    f.endsWith('.json'),
+  );
   const executed = new Set<string>();
 
   it.each(SHIPPED)(
@@ -25,7 +25,7 @@ describe('the engine on fakes', () => {
       const repos = new MemoryRepositories();
       const lab = fakeLab(INVENTORY, STATION);
       const { runId, plan } = admit(repos, file);
-      const outcome = await engineOn(lab, repos).execute(runId);
+      const outcome = await runToEnd(engineOn(lab, repos), lab, runId);
       expect(outcome).toEqual({ state: 'completed', reason: undefined });
       const rows = await repos.journal.forRun(runId);
       expect(rows.filter((r) => r.state !== 'confirmed')).toEqual([]);
@@ -61,38 +61,51 @@ describe('the engine on fakes', () => {
         source: 'Co-60',
       });
       if (plan.protocol.method === 'pre-irradiation') expect(irradiation.storageTimeH).toBeGreaterThan(0);
-      const measures = flat(plan.steps).filter((s) => s.type === 'measure');
-      expect([...repos.measurementRows.values()].map((m) => m.stepKey).sort()).toEqual(
-        measures.map((s) => s.key).sort(),
-      );
+      // Every measure step's value is a measurement, and only measuring steps write measurements.
+      const measuredBy = new Set([...repos.measurementRows.values()].map((m) => m.stepKey.split('/')[0]));
+      for (const s of flat(plan.steps).filter((s) => s.type === 'measure'))
+        expect(measuredBy).toContain(s.key);
+      const types = new Map(flat(plan.steps).map((s) => [s.key, s.type]));
+      for (const key of measuredBy)
+        expect(['measure', 'titrate', 'impedance', 'soak']).toContain(types.get(key));
       // Its results are written, and the shared instruments are free again.
       expect(repos.resultRows.map((r) => r.name)).toContain('degreeOfGrafting');
       expect([...(lab.leases as unknown as { held: Map<string, string> }).held.keys()]).toEqual([]);
     },
   );
 
-  it('runs a graft held while stirred (parallel steps): both children confirmed on their own devices', async () => {
+  it('runs a graft held while stirred (parallel steps), then a rest: each confirmed on its own devices', async () => {
     const repos = new MemoryRepositories();
     const lab = fakeLab(INVENTORY, STATION);
     const { runId, plan } = admit(repos, 'pe-gma-emulsion.json', {
       steps: (steps) =>
-        steps.map((s) =>
+        steps.flatMap((s): Record<string, unknown>[] =>
           s.key === 'graft'
-            ? {
-                key: 'graft',
-                type: 'parallel',
-                steps: [
-                  { ...s, key: 'graft-hold' },
-                  { key: 'graft-stir', type: 'stir', vessel: s.vessel, speed: '300 rpm', duration: '30 min' },
-                ],
-              }
-            : s,
+            ? [
+                {
+                  key: 'graft',
+                  type: 'parallel',
+                  steps: [
+                    { ...s, key: 'graft-hold' },
+                    {
+                      key: 'graft-stir',
+                      type: 'stir',
+                      vessel: s.vessel,
+                      speed: '300 rpm',
+                      duration: '30 min',
+                    },
+                  ],
+                },
+              ]
+            : s.key === 'drain'
+              ? [{ key: 'rest', type: 'wait', duration: '5 min' }, s]
+              : [s],
         ),
     });
-    expect((await engineOn(lab, repos).execute(runId)).state).toBe('completed');
+    expect((await runToEnd(engineOn(lab, repos), lab, runId)).state).toBe('completed');
     for (const step of flat(plan.steps)) executed.add(step.type);
     const keys = (await repos.journal.forRun(runId)).map((r) => r.stepKey);
-    expect(keys).toEqual(expect.arrayContaining(['graft-hold', 'graft-stir']));
+    expect(keys).toEqual(expect.arrayContaining(['graft-hold', 'graft-stir', 'rest']));
   });
 
   it('has run every step type of the protocol language', () => {

@@ -24,6 +24,7 @@ import type { OperatorChannel } from './operator-channel';
 import { outputsWithUncertainty } from './results';
 import type { RunControl } from './run-control';
 import type { EngineLog, RunContext, SampleState } from './run-context';
+import { RunParked } from './soak-parking';
 import { runStep, sharedDevicesOf } from './step-runner';
 import { runPlanOf } from './stored-plan';
 
@@ -45,7 +46,8 @@ export interface EngineDeps {
   readonly optimizerModelVersion?: (run: Run) => Promise<string | undefined>;
 }
 
-export type RunOutcome = { state: Run['state']; reason?: string };
+/** resumeAtLabMs: a soaking run's next visit, for its delayed continuation. */
+export type RunOutcome = { state: Run['state']; reason?: string; resumeAtLabMs?: number };
 
 /** Latest journal row per key (highest attempt). */
 function latestRows(rows: readonly JournalEntry[]): Map<string, JournalEntry> {
@@ -92,6 +94,10 @@ export class RunEngine {
       );
       if (holder) throw new StationHeld(station.id, holder.id, holder.state);
       run = await this.runs.transition(runId, 'queued', 'running');
+    } else if (run.state === 'soaking') {
+      // A soak visit is due: the films are in the soak bath, not in the station's vessel, so the run needs no
+      // station to itself; it picks up from the journal at its soak step (docs/soak.md).
+      run = await this.runs.transition(runId, 'soaking', 'running');
     } else if (run.state !== 'running') return { state: run.state, reason: run.stateReason ?? undefined };
 
     let loaded: Awaited<ReturnType<typeof runPlanOf>>;
@@ -147,6 +153,9 @@ export class RunEngine {
       recorded: new Map(),
       timeline: timelineFrom(plan, journalRows),
       commandTimeoutMs: deps.commandTimeoutMs ?? 5000,
+      // A run whose soak has started (the journal says so) had ended every step before it: after parking, or after a
+      // crash during a visit, those are only replayed.
+      ...soakReached(plan, journalRows),
     };
     deps.log({ runId, station: station.id, steps: plan.steps.length }, 'run started');
     try {
@@ -184,6 +193,8 @@ export class RunEngine {
           : undefined;
     const station = ctx.station;
     const stationSafe = async () => {
+      // A run in its soak uses no device of the station, which may be serving another run meanwhile.
+      if (ctx.finishedBeforeSoak) return;
       await Promise.all(
         deps.devices
           .ownedDevices()
@@ -193,7 +204,12 @@ export class RunEngine {
     };
     let to: 'paused' | 'waiting-operator' | 'aborted' | 'failed';
     let reason: string;
-    if (interrupted?.kind === 'pause') {
+    if (error instanceof RunParked) {
+      // Not a failure: nothing is in flight, the films lie in the soak bath; the station is free meanwhile.
+      const run = await this.runs.transition(ctx.runId, 'running', 'soaking', { reason: error.reason });
+      deps.log({ runId: ctx.runId, reason: error.reason }, 'run soaking');
+      return { state: run.state, reason: error.reason, resumeAtLabMs: error.untilLabMs };
+    } else if (interrupted?.kind === 'pause') {
       to = 'paused';
       reason = interrupted.reason;
       await deps.control.clear(ctx.runId);
@@ -287,6 +303,17 @@ export class RunEngine {
         await ctx.sampleRepo.setStatus(sample.id, 'grafted', undefined, ctx.holder).catch(() => undefined);
     }
   }
+}
+
+/** The steps before a soak whose start the journal holds: they had all ended (the engine runs steps in order). */
+function soakReached(
+  plan: ExecutionPlan,
+  rows: Map<string, JournalEntry>,
+): { finishedBeforeSoak?: ReadonlySet<string> } {
+  const at = plan.steps.findIndex(
+    (s) => s.type === 'soak' && rows.get(`${s.key}/start`)?.state === 'confirmed',
+  );
+  return at < 0 ? {} : { finishedBeforeSoak: new Set(plan.steps.slice(0, at).map((s) => s.key)) };
 }
 
 /** Lab-clock start and end of the steps already journaled (a continued run keeps its time windows). */

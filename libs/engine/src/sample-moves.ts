@@ -15,6 +15,8 @@ export async function ensureAt(
 ): Promise<void> {
   const to = target;
   if (sample.location === to) return;
+  // A step that ended before the run parked at its soak is replayed for its records only: the film has moved on.
+  if (ctx.finishedBeforeSoak?.has(stepKey.split('/')[0])) return;
   const from = sample.location;
   const key = `${stepKey}/move/${sample.id}/${to}`;
   // The journal's confirmation of a move and the film's new place are one commit (see JournalRepository).

@@ -6,10 +6,14 @@ import type { RunContext } from './run-context';
 import { gateStep } from './safety-gate';
 import { dispenseStep } from './steps/dispense.step';
 import { dryStep } from './steps/dry.step';
+import { functionalizeStep } from './steps/functionalize.step';
+import { impedanceStep } from './steps/impedance.step';
 import { irradiateStep } from './steps/irradiate.step';
 import { measureStep, promptStep } from './steps/operator.step';
 import { purgeStep } from './steps/purge.step';
+import { soakStep } from './steps/soak.step';
 import { heatStep, holdStep } from './steps/thermal.step';
+import { titrateStep } from './steps/titrate.step';
 import { drainStep, stirStep, storeStep, waitStep, washStep } from './steps/timed.step';
 import { transferStep } from './steps/transfer.step';
 import { weighStep } from './steps/weigh.step';
@@ -50,6 +54,14 @@ async function executeStep(ctx: RunContext, step: PlannedStep, control: RunContr
       return measureStep(ctx, step);
     case 'prompt':
       return promptStep(ctx, step);
+    case 'functionalize':
+      return functionalizeStep(ctx, step);
+    case 'titrate':
+      return titrateStep(ctx, step);
+    case 'impedance':
+      return impedanceStep(ctx, step);
+    case 'soak':
+      return soakStep(ctx, step);
     case 'parallel':
       await Promise.all((step.children ?? []).map((child) => runStep(ctx, child, control, [])));
       return;

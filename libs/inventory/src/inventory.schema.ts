@@ -110,11 +110,17 @@ export const locationSchema = z
       'dryer',
       'transfer',
       'measurement',
+      // A thermostatted bath of an ageing medium where films park for weeks (alkaline durability tests).
+      'soak',
+      // A fume-hood flask for post-grafting chemistry with fuming or corrosive reagents, done by a person.
+      'fume-hood',
     ]),
     station: id.optional(),
     device: id.optional(),
     temperatureC: z.number().optional(),
     maxVolumeMl: z.number().positive().optional(),
+    /** What a soak bath holds, e.g. "1 M KOH" (its temperature is temperatureC). */
+    medium: z.string().min(1).optional(),
     capacity: z.number().int().positive().default(1),
   })
   .strict();

@@ -15,6 +15,8 @@ export interface DurationContext {
   readonly startK?: number;
   /** Parallel: the planned children, which all start together. */
   readonly children?: readonly PlannedStep[];
+  /** Soak: its visit times on test, s. */
+  readonly visitsS?: readonly number[];
 }
 
 /**
@@ -82,6 +84,16 @@ function rawEstimateS(
       return siOf(args, 'duration') ?? 600;
     case 'prompt':
       return 60;
+    case 'functionalize':
+      return siOf(args, 'time') ?? 0;
+    // Exchange in NaCl and titration; a sweep of the cell with handling.
+    case 'titrate':
+      return 1800;
+    case 'impedance':
+      return 300;
+    // Until the last visit, and its measurements.
+    case 'soak':
+      return Math.max(0, ...(context.visitsS ?? [])) + 1800;
     case 'parallel':
       return Math.max(0, ...(context.children ?? []).map((c) => c.estimatedDurationS));
   }

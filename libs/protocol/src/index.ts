@@ -27,6 +27,7 @@ export {
   SETTLEMENT_POLICIES,
   type SettlementPolicy,
 } from './step.catalog';
+export { sameMedium, visitTimesS } from './characterization.resolver';
 export { checkExpression, evaluateExpression, ExpressionError, type Value } from './expression.evaluator';
 export { resolveQuantity, quantitySpec, type ResolvedQuantity, type QuantitySpec } from './quantity.resolver';
 export { parameterScope } from './parameter.scope';

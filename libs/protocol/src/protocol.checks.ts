@@ -126,6 +126,10 @@ function checkStepShape(step: Step, at: string): Problem[] {
     case 'measure':
     case 'prompt':
     case 'parallel':
+    case 'functionalize':
+    case 'titrate':
+    case 'impedance':
+    case 'soak':
       break;
   }
   return problems;
@@ -230,19 +234,24 @@ export function checkProtocol(protocol: Protocol): Problem[] {
       problems.push({ pointer: `${pointer}/key`, message: `duplicate step key "${step.key}"` });
     keys.add(step.key);
     problems.push(...checkStepShape(step, pointer));
-    if (step.type === 'weigh' || step.type === 'measure') {
-      if (recorded.has(step.record)) {
+    // Titrate and impedance steps record a value when they name one.
+    const record =
+      step.type === 'weigh' || step.type === 'measure' || step.type === 'titrate' || step.type === 'impedance'
+        ? step.record
+        : undefined;
+    if (record !== undefined) {
+      if (recorded.has(record)) {
         problems.push({
           pointer: `${pointer}/record`,
-          message: `"${step.record}" is already recorded by step "${recorded.get(step.record)}"`,
+          message: `"${record}" is already recorded by step "${recorded.get(record)}"`,
         });
-      } else if (scope.declared.has(step.record)) {
+      } else if (scope.declared.has(record)) {
         problems.push({
           pointer: `${pointer}/record`,
-          message: `"${step.record}" is already a parameter name`,
+          message: `"${record}" is already a parameter name`,
         });
       }
-      recorded.set(step.record, step.key);
+      recorded.set(record, step.key);
     }
     if (step.type === 'dispense' && !reagents.has(step.reagent)) {
       problems.push({

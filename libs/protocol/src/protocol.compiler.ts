@@ -1,4 +1,5 @@
 import type { Inventory } from '@graftlab/inventory';
+import { checkSoakPlacement } from './characterization.resolver';
 import { DocumentError } from '@graftlab/validation';
 import { Compilation } from './compilation.context';
 import { parameterScope } from './parameter.scope';
@@ -65,6 +66,7 @@ export function draftPlan(
   );
   // Steps first: the time windows read the timeline they produce. Problems are collected, then thrown together.
   const steps = planSteps(c, protocol.steps, '/steps', 0, false);
+  checkSoakPlacement(c, steps);
   const safety = resolveEnvelope(c);
   const timeWindows = resolveWindows(c, steps);
   if (c.problems.length) throw new DocumentError(c.problems);

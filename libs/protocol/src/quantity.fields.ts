@@ -33,6 +33,10 @@ export function quantityFields(schema: z.ZodType, value: unknown, pointer: strin
         }
       }
     }
+    // A list of quantities (a soak's visit times): each element by its index.
+    if (inner instanceof z.ZodArray && Array.isArray(v)) {
+      v.forEach((item, i) => walk(inner.element as z.ZodType, item, `${ptr}/${i}`, [...path, String(i)]));
+    }
   };
   walk(schema, value, pointer, []);
   return out;

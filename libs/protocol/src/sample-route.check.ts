@@ -30,7 +30,12 @@ function placeOf(step: PlannedStep): string | undefined {
     case 'dry':
       // Drying to constant mass ends with the last weighing, on the balance pan.
       return step.args.untilConstantMass ? 'balance-1/pan' : (arg('location') ?? 'dryer-1');
+    case 'functionalize':
+      return arg('vessel') ?? 'hood-1/flask';
+    case 'soak':
+      return arg('location') ?? 'soak-bath-1';
     default:
+      // titrate and impedance put the film back where it was.
       return undefined;
   }
 }

@@ -20,6 +20,9 @@ export function settlementOf(step: Step): SettlementPolicy {
     case 'stir':
     case 'drain':
     case 'measure':
+    case 'titrate':
+    case 'impedance':
+      // A titration or a sweep only reads the film: measured again, it gives another reading of the same thing.
       return 'retry-safe';
     case 'irradiate':
       // Re-exposing from the start would overdose; only the remaining dose may be delivered.
@@ -29,6 +32,8 @@ export function settlementOf(step: Step): SettlementPolicy {
     case 'store':
     case 'dry':
     case 'parallel':
+    case 'soak':
+      // The engine keeps a soak's schedule from the journal; each visit is journaled on its own.
       return 'resume-remaining';
     case 'purge':
     case 'evacuate-refill':
@@ -36,7 +41,9 @@ export function settlementOf(step: Step): SettlementPolicy {
       return 'compensate';
     case 'dispense':
     case 'prompt':
-      // An unknown delivered volume cannot be inferred; a person must look.
+    case 'functionalize':
+      // An unknown delivered volume cannot be inferred; a person must look. Chemistry is irreversible: done
+      // twice, a film is over-sulfonated or degraded, so a person says whether it happened.
       return 'ask-operator';
   }
 }
@@ -60,6 +67,10 @@ export function rolesOf(step: Step): DeviceRole[] {
       return ['temperature-controller'];
     case 'hold':
       return step.temperature !== undefined ? ['temperature-controller'] : [];
+    case 'titrate':
+      return ['titrator'];
+    case 'impedance':
+      return ['impedance-analyser'];
     case 'store':
     case 'stir':
     case 'wait':
@@ -69,6 +80,9 @@ export function rolesOf(step: Step): DeviceRole[] {
     case 'measure':
     case 'prompt':
     case 'parallel':
+    case 'functionalize':
+    case 'soak':
+      // A person does the chemistry; a soak's visits lease the instruments they measure with, one at a time.
       return [];
   }
 }

@@ -4,6 +4,7 @@ import {
   type InventoryDevice,
   type InventoryStation,
 } from '@graftlab/inventory';
+import { planCharacterization, visitTimesS } from './characterization.resolver';
 import type { Compilation } from './compilation.context';
 import { checkBathLimits, checkFlowLimit } from './device.limits';
 import { AMBIENT_K, estimateDurationS } from './duration.estimates';
@@ -186,6 +187,12 @@ function planStep(c: Compilation, step: Step, pointer: string, startS: number): 
     case 'prompt':
       if (step.action?.kind === 'load-sample') c.location(step.action.location, `${pointer}/action/location`);
       break;
+    case 'functionalize':
+    case 'titrate':
+    case 'impedance':
+    case 'soak':
+      planCharacterization(c, step, pointer, args, need);
+      break;
     case 'parallel':
       children = planSteps(c, step.steps, `${pointer}/steps`, startS, true);
       break;
@@ -204,11 +211,19 @@ function planStep(c: Compilation, step: Step, pointer: string, startS: number): 
     settlement: settlementOf(step),
     args,
     startOffsetS: startS,
-    estimatedDurationS: estimateDurationS(step, args, { exposureS, startK, children }),
+    estimatedDurationS: estimateDurationS(step, args, {
+      exposureS,
+      startK,
+      children,
+      ...(step.type === 'soak' ? { visitsS: visitTimesS(args) } : {}),
+    }),
     ...(dose ? { dose } : {}),
     ...(doseRate ? { doseRate } : {}),
     ...(exposureS !== undefined ? { exposureS } : {}),
     ...(step.type === 'weigh' || step.type === 'measure' ? { records: step.record } : {}),
+    ...((step.type === 'titrate' || step.type === 'impedance') && step.record
+      ? { records: step.record }
+      : {}),
     ...(children ? { children } : {}),
   };
 }

@@ -208,6 +208,78 @@ const measureStep = z
   })
   .strict();
 
+/** Post-grafting chemistry that turns a graft into an ion exchanger or an adsorbent. */
+export const REACTIONS = ['sulfonation', 'amination', 'quaternization', 'hydrolysis'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+
+const functionalizeStep = z
+  .object({
+    ...common,
+    type: z.literal('functionalize'),
+    reaction: z.enum(REACTIONS),
+    /** What the film reacts with, e.g. "chlorosulfonic acid in 1,2-dichloroethane", "45 wt% aqueous trimethylamine". */
+    reagent: text(200),
+    /** As the bench writes it: "2 vol%", "45 wt%", "1 mol/L". */
+    concentration: text(40),
+    temperature: temperature(),
+    time: positiveDuration('14 d'),
+    /**
+     * Where it is done: a fume-hood flask the inventory declares (the reagents fume and corrode, so no reactor
+     * block's pump holds them); the operator does it there and confirms.
+     */
+    vessel: locationId.default('hood-1/flask'),
+    /** Reagent volume, checked against the flask's volume. */
+    volume: qty('volume', { gt: '0 mL', max: '5 L' }).optional(),
+  })
+  .strict();
+
+/** Settings of one conductivity measurement in the impedance cell. */
+const conductivityMode = z.enum(['in-plane', 'through-plane']);
+
+const titrateStep = z
+  .object({
+    ...common,
+    type: z.literal('titrate'),
+    /** Ion-exchange capacity by exchange and titration; the method is stored on the titrator. */
+    method: text(40).default('IEC-NAOH'),
+    /** The dry mass the IEC is per (a weigh step's record, e.g. "W_g"). */
+    mass: valueName,
+    /** Name of the recorded IEC (mmol/g); outputs read it. */
+    record: valueName.optional(),
+  })
+  .strict();
+
+const impedanceStep = z
+  .object({
+    ...common,
+    type: z.literal('impedance'),
+    mode: conductivityMode.default('in-plane'),
+    /** Name of the recorded conductivity (mS/cm); outputs read it. */
+    record: valueName.optional(),
+  })
+  .strict();
+
+/** What a soak visit measures: conductivity in the impedance cell, IEC on the titrator. */
+const soakMeasure = z.enum(['conductivity', 'ion-exchange-capacity']);
+
+const soakStep = z
+  .object({
+    ...common,
+    type: z.literal('soak'),
+    /** The ageing medium, e.g. "1 M KOH", "3 wt% H2O2"; the soak bath of the inventory must hold it. */
+    medium: text(100),
+    temperature: temperature(),
+    /** Soak bath location (default: the lab's). */
+    location: locationId.default('soak-bath-1'),
+    /** Times on test at which the film is taken out and measured, e.g. ["0 h", "100 h", "250 h", "500 h"]. */
+    visits: z.array(duration('730 d')).min(1).max(50),
+    measure: z.array(soakMeasure).min(1).max(2),
+    mode: conductivityMode.default('in-plane'),
+    /** The dry mass IEC visits are per (a weigh step's record). */
+    mass: valueName.optional(),
+  })
+  .strict();
+
 const promptAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('load-sample'), location: locationId }).strict(),
   z.object({ kind: z.literal('fill-reagent'), reagent: reagentId }).strict(),
@@ -256,6 +328,10 @@ export const STEP_SCHEMAS = {
   dry: dryStep,
   measure: measureStep,
   prompt: promptStep,
+  functionalize: functionalizeStep,
+  titrate: titrateStep,
+  impedance: impedanceStep,
+  soak: soakStep,
   parallel: parallelStep,
 } as const;
 
@@ -279,6 +355,10 @@ const leafSteps = [
   dryStep,
   measureStep,
   promptStep,
+  functionalizeStep,
+  titrateStep,
+  impedanceStep,
+  soakStep,
 ] as const;
 
 export const stepSchema = z.discriminatedUnion('type', [...leafSteps, parallelStep]).meta({

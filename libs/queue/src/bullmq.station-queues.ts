@@ -1,10 +1,11 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job, type JobState } from 'bullmq';
 import { runJobOptions, STATION_WORKER_OPTIONS } from './job-options';
-import { QUEUE_PREFIX, stationQueueName } from './queue-names';
+import { QUEUE_PREFIX, soakVisitQueueName, stationQueueName } from './queue-names';
 import { runIdOfJob } from './run-job.id';
 import {
   RetryLater,
   type JobPresence,
+  type QueueLane,
   type RunJob,
   type RunJobHandler,
   type StationConsumer,
@@ -12,6 +13,10 @@ import {
   type StationQueues,
 } from './station-queue';
 import type { JobName } from './job-catalogue';
+
+function queueName(stationId: string, lane: QueueLane): string {
+  return lane === 'runs' ? stationQueueName(stationId) : soakVisitQueueName(stationId);
+}
 
 const PENDING: JobState[] = ['waiting', 'prioritized', 'delayed', 'waiting-children'];
 const RUN_JOB: JobName = 'run.execute';
@@ -24,11 +29,11 @@ export class BullStationQueue implements StationQueue {
     readonly bull: Queue,
   ) {}
 
-  async add(job: RunJob, priority?: number): Promise<void> {
+  async add(job: RunJob, priority?: number, options: { readonly delayMs?: number } = {}): Promise<void> {
     await this.bull.add(
       RUN_JOB,
       { runId: job.runId, continuation: job.continuation },
-      runJobOptions(job.runId, job.continuation, priority),
+      runJobOptions(job.runId, job.continuation, priority, options.delayMs),
     );
   }
 
@@ -54,14 +59,15 @@ export class BullStationQueues implements StationQueues {
 
   constructor(private readonly connection: () => ConnectionOptions) {}
 
-  queueFor(stationId: string): BullStationQueue {
-    let q = this.queues.get(stationId);
+  queueFor(stationId: string, lane: QueueLane = 'runs'): BullStationQueue {
+    const name = queueName(stationId, lane);
+    let q = this.queues.get(name);
     if (!q) {
       q = new BullStationQueue(
         stationId,
-        new Queue(stationQueueName(stationId), { connection: this.connection(), prefix: QUEUE_PREFIX }),
+        new Queue(name, { connection: this.connection(), prefix: QUEUE_PREFIX }),
       );
-      this.queues.set(stationId, q);
+      this.queues.set(name, q);
     }
     return q;
   }
@@ -70,9 +76,10 @@ export class BullStationQueues implements StationQueues {
     stationId: string,
     handler: RunJobHandler,
     onFailed?: (job: RunJob | undefined, error: Error) => void,
+    options: { readonly lane?: QueueLane; readonly concurrency?: number } = {},
   ): StationConsumer {
     const worker = new Worker<RunJob, unknown>(
-      stationQueueName(stationId),
+      queueName(stationId, options.lane ?? 'runs'),
       async (job: Job<RunJob>, token?: string, signal?: AbortSignal) => {
         if (job.name !== RUN_JOB) throw new Error(`no handler for job ${job.name}`);
         try {
@@ -83,7 +90,11 @@ export class BullStationQueues implements StationQueues {
           throw new DelayedError(e.message);
         }
       },
-      { ...STATION_WORKER_OPTIONS, connection: this.connection() },
+      {
+        ...STATION_WORKER_OPTIONS,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        connection: this.connection(),
+      },
     );
     if (onFailed) worker.on('failed', (job, err) => onFailed(job?.data, err));
     worker.on('error', (err) => onFailed?.(undefined, err));

@@ -1,4 +1,4 @@
-export { stationQueueName, QUEUE_PREFIX } from './queue-names';
+export { stationQueueName, soakVisitQueueName, SOAK_VISIT_CONCURRENCY, QUEUE_PREFIX } from './queue-names';
 export {
   type JobPayloads,
   type JobName,
@@ -11,6 +11,7 @@ export { orphanedRuns, runIdOfJob, strandedRuns } from './orphaned-runs';
 export {
   RetryLater,
   type JobPresence,
+  type QueueLane,
   type RunJob,
   type RunJobHandler,
   type StationConsumer,

@@ -8,10 +8,17 @@ import type { JobsOptions, WorkerOptions } from 'bullmq';
  * `runPriority` places a run that has not started among the others; a run already under way (continued after a
  * restart or resumed) has none and goes first: its samples may be lying in a shared instrument others wait for.
  */
-export function runJobOptions(runId: string, continuation: number, runPriority?: number): JobsOptions {
+export function runJobOptions(
+  runId: string,
+  continuation: number,
+  runPriority?: number,
+  /** Real ms to wait first: a soaking run's next visit. */
+  delayMs?: number,
+): JobsOptions {
   return {
     jobId: continuation === 0 ? runId : `${runId}.c${continuation}`,
     attempts: 1,
+    ...(delayMs !== undefined && delayMs > 0 ? { delay: Math.round(delayMs) } : {}),
     priority: runPriority === undefined ? undefined : bullPriority(runPriority),
     removeOnComplete: { age: 3600, count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 5000 },

@@ -2,6 +2,7 @@ import { runJobOptions } from './job-options';
 import {
   RetryLater,
   type JobPresence,
+  type QueueLane,
   type RunJob,
   type RunJobHandler,
   type StationConsumer,
@@ -30,16 +31,16 @@ export class MemoryStationQueue implements StationQueue {
 
   constructor(readonly stationId: string) {}
 
-  add(job: RunJob, priority?: number): Promise<void> {
-    const options = runJobOptions(job.runId, job.continuation, priority);
-    const id = options.jobId!;
+  add(job: RunJob, priority?: number, options: { readonly delayMs?: number } = {}): Promise<void> {
+    const jobOptions = runJobOptions(job.runId, job.continuation, priority, options.delayMs);
+    const id = jobOptions.jobId!;
     if (!this.entries.has(id))
       this.entries.set(id, {
         id,
         job,
-        priority: options.priority,
+        priority: jobOptions.priority,
         seq: this.seq++,
-        notBefore: 0,
+        notBefore: Date.now() + (jobOptions.delay ?? 0),
         state: 'pending',
       });
     this.wake();
@@ -97,9 +98,10 @@ export class MemoryStationQueues implements StationQueues {
   private readonly queues = new Map<string, MemoryStationQueue>();
   private readonly consumers = new Set<StationConsumer>();
 
-  queueFor(stationId: string): MemoryStationQueue {
-    let q = this.queues.get(stationId);
-    if (!q) this.queues.set(stationId, (q = new MemoryStationQueue(stationId)));
+  queueFor(stationId: string, lane: QueueLane = 'runs'): MemoryStationQueue {
+    const key = `${stationId}/${lane}`;
+    let q = this.queues.get(key);
+    if (!q) this.queues.set(key, (q = new MemoryStationQueue(stationId)));
     return q;
   }
 
@@ -107,37 +109,41 @@ export class MemoryStationQueues implements StationQueues {
     stationId: string,
     handler: RunJobHandler,
     onFailed?: (job: RunJob | undefined, error: Error) => void,
+    options: { readonly lane?: QueueLane; readonly concurrency?: number } = {},
   ): StationConsumer {
-    const queue = this.queueFor(stationId);
+    const queue = this.queueFor(stationId, options.lane ?? 'runs');
+    const concurrency = options.concurrency ?? 1;
     const abort = new AbortController();
-    let running: Promise<void> | undefined;
+    const running = new Set<Promise<void>>();
     let timer: NodeJS.Timeout | undefined;
     const pump = (): void => {
-      if (running || abort.signal.aborted) return;
-      const entry = queue.next();
-      if (!entry) {
-        // A delayed job becomes due later: look again then.
-        const due = [...queue.entries.values()].filter((e) => e.state === 'pending').map((e) => e.notBefore);
-        if (due.length) timer = setTimeout(pump, Math.max(0, Math.min(...due) - Date.now()));
-        return;
+      clearTimeout(timer);
+      while (running.size < concurrency && !abort.signal.aborted) {
+        const entry = queue.next();
+        if (!entry) break;
+        entry.state = 'active';
+        const done: Promise<void> = handler(entry.job, abort.signal).then(
+          () => void (entry.state = 'done'),
+          (e: Error) => {
+            if (e instanceof RetryLater) {
+              entry.state = 'pending';
+              entry.notBefore = Date.now() + e.delayMs;
+            } else {
+              entry.state = 'done';
+              onFailed?.(entry.job, e);
+            }
+          },
+        );
+        running.add(done);
+        void done.finally(() => {
+          running.delete(done);
+          pump();
+        });
       }
-      entry.state = 'active';
-      running = handler(entry.job, abort.signal).then(
-        () => void (entry.state = 'done'),
-        (e: Error) => {
-          if (e instanceof RetryLater) {
-            entry.state = 'pending';
-            entry.notBefore = Date.now() + e.delayMs;
-          } else {
-            entry.state = 'done';
-            onFailed?.(entry.job, e);
-          }
-        },
-      );
-      void running.finally(() => {
-        running = undefined;
-        pump();
-      });
+      // A delayed job becomes due later: look again then.
+      const due = [...queue.entries.values()].filter((e) => e.state === 'pending').map((e) => e.notBefore);
+      if (due.length && !abort.signal.aborted)
+        timer = setTimeout(pump, Math.max(0, Math.min(...due) - Date.now()));
     };
     queue.wake = pump;
     queueMicrotask(pump);
@@ -147,7 +153,7 @@ export class MemoryStationQueues implements StationQueues {
         else abort.abort();
         clearTimeout(timer);
         queue.wake = () => undefined;
-        await running;
+        await Promise.all(running);
         this.consumers.delete(consumer);
       },
     };

@@ -11,6 +11,13 @@ export interface RunJob {
   readonly continuation: number;
 }
 
+/**
+ * A station's two lanes: its runs (one at a time: a station runs one protocol at a time) and its soak visits (a
+ * soaking run's next visit, which uses only shared instruments and the soak bath, so it does not wait behind the
+ * run the station executes; see docs/soak.md).
+ */
+export type QueueLane = 'runs' | 'visits';
+
 /** Job states as the sweeper asks about them: waiting to be taken (any kind of wait), or taken. */
 export type JobPresence = 'pending' | 'pending-or-active';
 
@@ -20,7 +27,7 @@ export interface StationQueue {
    * Puts a run's job on the queue, idempotent by job id (run id, or run id + continuation). `priority` places a
    * run that has not started among the others (higher first); a run under way has none and goes first.
    */
-  add(job: RunJob, priority?: number): Promise<void>;
+  add(job: RunJob, priority?: number, options?: { readonly delayMs?: number }): Promise<void>;
   /** Removes a run's first job (a run aborted while queued). */
   remove(runId: string): Promise<void>;
   /** Job counts by state, for the dashboard and the metrics. */
@@ -48,12 +55,13 @@ export interface StationConsumer {
 }
 
 export interface StationQueues {
-  queueFor(stationId: string): StationQueue;
-  /** Starts taking the station's jobs, one at a time (a station runs one protocol at a time). */
+  queueFor(stationId: string, lane?: QueueLane): StationQueue;
+  /** Starts taking the lane's jobs (runs: one at a time; visits: a few at once). */
   consume(
     stationId: string,
     handler: RunJobHandler,
     onFailed?: (job: RunJob | undefined, error: Error) => void,
+    options?: { readonly lane?: QueueLane; readonly concurrency?: number },
   ): StationConsumer;
   close(): Promise<void>;
 }

@@ -22,7 +22,7 @@ interface CategoricalParameter {
   choices: string[];
 }
 type Parameter = NumberParameter | CategoricalParameter | { name: string; type: string };
-interface ProtocolDoc {
+export interface ProtocolDoc {
   id: string;
   schemaVersion?: string;
   parameters?: Parameter[];
@@ -56,8 +56,21 @@ export function shippedProtocols(): { source: string; doc: ProtocolDoc }[] {
   return [...files, ...examples];
 }
 
+/**
+ * A protocol with a soak (a durability test of hundreds of lab hours) runs in its own suite at a faster clock
+ * (soak-protocols.spec.ts), not in these shards.
+ */
+export function hasSoak(doc: ProtocolDoc): boolean {
+  const soaks = (steps: unknown[]): boolean =>
+    steps.some((s) => {
+      const step = s as { type?: string; steps?: unknown[] };
+      return step.type === 'soak' || (Array.isArray(step.steps) && soaks(step.steps));
+    });
+  return soaks(doc.steps);
+}
+
 /** Defaults, every range at its minimum, and every range at its maximum (categorical: first and last choice). */
-function parameterSets(doc: ProtocolDoc): { corner: string; parameters: Record<string, unknown> }[] {
+export function parameterSets(doc: ProtocolDoc): { corner: string; parameters: Record<string, unknown> }[] {
   const corner = (end: 'min' | 'max') =>
     Object.fromEntries(
       (doc.parameters ?? []).flatMap((p): [string, unknown][] => {
@@ -97,6 +110,7 @@ export function describeShippedProtocols(shard: number, shards: number): void {
   describe(`every shipped protocol runs to the end on the virtual lab (shard ${shard + 1} of ${shards})`, () => {
     let env: EngineStack;
     const cases = shippedProtocols()
+      .filter(({ doc }) => !hasSoak(doc))
       .filter((_, i) => i % shards === shard)
       .flatMap(({ source, doc }) => parameterSets(doc).map((set) => ({ source, doc, ...set })));
 

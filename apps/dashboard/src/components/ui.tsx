@@ -14,6 +14,7 @@ const STATE_CLASS: Record<string, string> = {
   proposed: 'warn',
   paused: 'warn',
   'waiting-operator': 'warn',
+  soaking: 'info',
   uncertain: 'warn',
   alarm: 'bad',
   failed: 'bad',

@@ -1,3 +1,4 @@
+import type { LabClock } from '@graftlab/clock';
 import { RunsRepository, type Db } from '@graftlab/db';
 import type { Reconciler } from '@graftlab/engine';
 import { orphanedRuns, strandedRuns, type StationQueues } from '@graftlab/queue';
@@ -10,6 +11,7 @@ export interface SweeperDeps {
   readonly queues: StationQueues;
   readonly reconciler: Reconciler;
   readonly stations: readonly string[];
+  readonly clock: LabClock;
   /** Runs this process executes now (their jobs are active here). */
   readonly executing: ReadonlySet<string>;
   readonly log: (event: Record<string, unknown>, message: string) => void;
@@ -82,6 +84,47 @@ export class RunSweeper {
     for (const { run, reason } of operator)
       this.deps.log({ runId: run.id, reason }, 'run waits for an operator after reconciliation');
     for (const run of resumable) await this.enqueueContinuation(run.id, run.station!, undefined, why);
+  }
+
+  /**
+   * A soaking run's job ends and its station serves other runs; the run is enqueued again for its next visit on
+   * the station's visit lane, delayed by the lab time until then (docs/soak.md). The job id is fresh; the journal
+   * makes the visit happen once.
+   */
+  async continueAtNextVisit(runId: string, resumeAtLabMs: number | undefined): Promise<void> {
+    const { db, queues, clock } = this.deps;
+    const run = await new RunsRepository(db).get(runId);
+    if (!run?.station) return;
+    const delayMs =
+      resumeAtLabMs === undefined ? 0 : Math.max(0, clock.toRealMs(resumeAtLabMs - clock.now()));
+    await queues
+      .queueFor(run.station, 'visits')
+      .add({ runId, continuation: Date.now() }, undefined, { delayMs });
+    this.deps.log(
+      { runId, station: run.station, delayMs: Math.round(delayMs) },
+      'run soaking until its next visit',
+    );
+  }
+
+  /**
+   * Soaking runs of our stations whose next-visit job is gone (Redis lost it, or the worker died between ending the
+   * job and enqueueing the next): enqueued again at once; the engine parks them again if the visit is not due.
+   */
+  async requeueSoakingRuns(): Promise<void> {
+    const { db, queues, stations, executing } = this.deps;
+    const soaking = (await new RunsRepository(db).list({ states: ['soaking'] })).filter(
+      (r) => r.station && stations.includes(r.station),
+    );
+    for (const station of stations) {
+      const here = soaking.filter((r) => r.station === station).map((r) => r.id);
+      if (!here.length) continue;
+      // Its job may wait in either lane (a continuation after a restart goes to the station's runs).
+      const noVisit = await orphanedRuns(queues.queueFor(station, 'visits'), here, executing);
+      for (const runId of await orphanedRuns(queues.queueFor(station), noVisit, executing)) {
+        await queues.queueFor(station, 'visits').add({ runId, continuation: Date.now() });
+        this.deps.log({ runId, station }, 'soaking run had no job for its next visit; enqueued');
+      }
+    }
   }
 
   private async enqueueContinuation(

@@ -17,7 +17,9 @@ import {
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import {
   assertEveryJobHandled,
+  SOAK_VISIT_CONCURRENCY,
   type JobHandlers,
+  type RunJob,
   type StationConsumer,
   type StationQueues,
 } from '@graftlab/queue';
@@ -110,29 +112,43 @@ export class StationAgent implements OnApplicationShutdown {
       log,
       commandTimeoutMs: 5000,
     });
-    const processor = new StationProcessor(engine, log);
+    // The runs this process executes: the processor keeps the set, the sweeper leaves their jobs alone.
+    const executing = new Set<string>();
     const sweeper = new RunSweeper({
       db: this.db,
       queues: this.queues,
       reconciler,
       stations: this.stations.map((s) => s.id),
-      executing: processor.executing,
+      clock: this.clock,
+      executing,
       log,
     });
+    const processor = new StationProcessor(
+      engine,
+      log,
+      (runId, at) => sweeper.continueAtNextVisit(runId, at),
+      executing,
+    );
     await sweeper.reconcileAndContinue();
     await sweeper.requeueOrphans();
+    await sweeper.requeueSoakingRuns();
     this.processor = processor;
     this.sweeper = sweeper;
 
     const handlers: JobHandlers = { 'run.execute': (payload, signal) => processor.process(payload, signal) };
     assertEveryJobHandled(handlers);
+    const failed = (job: RunJob | undefined, err: Error) =>
+      job
+        ? this.logger.error({ runId: job.runId, err: err.message }, 'run job failed')
+        : this.logger.warn({ err: err.message }, 'queue connection problem');
     for (const station of this.stations) {
+      this.consumers.push(this.queues.consume(station.id, handlers['run.execute'], failed));
+      // Soak visits do not wait behind the run the station executes.
       this.consumers.push(
-        this.queues.consume(station.id, handlers['run.execute'], (job, err) =>
-          job
-            ? this.logger.error({ runId: job.runId, err: err.message }, 'run job failed')
-            : this.logger.warn({ err: err.message }, 'queue connection problem'),
-        ),
+        this.queues.consume(station.id, handlers['run.execute'], failed, {
+          lane: 'visits',
+          concurrency: SOAK_VISIT_CONCURRENCY,
+        }),
       );
     }
     await this.heartbeat();

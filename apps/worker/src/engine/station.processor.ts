@@ -9,14 +9,17 @@ export const STATION_HELD_RETRY_MS = 2000;
  * way holds comes back later, its waiting logged once per holder. Thin: the run's logic is the engine's.
  */
 export class StationProcessor {
-  /** Runs this process is executing now (their jobs are active here, not orphaned). */
-  readonly executing = new Set<string>();
   /** The run each waiting run was last told holds its station. */
   private readonly heldNoted = new Map<string, string>();
 
   constructor(
     private readonly engine: Pick<RunEngine, 'execute'>,
     private readonly log: (event: Record<string, unknown>, message: string) => void,
+    /** A run parked in its soak: its job ends here, and it needs one for its next visit (the sweeper's). */
+    private readonly onSoaking: (runId: string, resumeAtLabMs?: number) => Promise<void> = () =>
+      Promise.resolve(),
+    /** Runs this process is executing now (their jobs are active here, not orphaned). */
+    readonly executing = new Set<string>(),
   ) {}
 
   async process(job: RunJob, signal: AbortSignal): Promise<unknown> {
@@ -24,6 +27,7 @@ export class StationProcessor {
     try {
       const outcome = await this.engine.execute(job.runId, signal);
       this.heldNoted.delete(job.runId);
+      if (outcome.state === 'soaking') await this.onSoaking(job.runId, outcome.resumeAtLabMs);
       return outcome;
     } catch (e) {
       if (!(e instanceof StationHeld)) throw e;

@@ -115,12 +115,13 @@ export class MaintenanceSchedule {
 
   /**
    * Stuck-run detection: queued runs of our stations that no job will execute are enqueued again, and runs left
-   * `running` without a job are reconciled and continued.
+   * `running` without a job are reconciled and continued, and soaking runs without a job for their next visit get one.
    */
   @Interval('stuck-runs', 10_000)
   async requeueStuckRuns(): Promise<void> {
     await this.agent.sweeper?.requeueOrphans();
     await this.agent.sweeper?.continueStrandedRuns();
+    await this.agent.sweeper?.requeueSoakingRuns();
   }
 
   /** Calibrations older than a year are reported (dose-rate maps and balance checks must be redone). */

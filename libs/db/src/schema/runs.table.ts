@@ -10,6 +10,8 @@ export const RUN_STATES = [
   'running',
   'paused',
   'waiting-operator',
+  /** Its films park in a soak bath until the next measurement visit; it holds no station meanwhile. */
+  'soaking',
   'completed',
   'failed',
   'aborted',

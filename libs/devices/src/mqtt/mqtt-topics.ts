@@ -124,6 +124,16 @@ export type OperatorAction =
       location: string;
     }
   | {
+      /** Treat a film in the fume hood: sulfonate, aminate, quaternize or hydrolyse its graft, then rinse it. */
+      kind: 'functionalize';
+      sampleId: string;
+      reaction: 'sulfonation' | 'amination' | 'quaternization' | 'hydrolysis';
+      reagent: string;
+      concentration: string;
+      temperatureC: number;
+      timeH: number;
+    }
+  | {
       /** Measure a property of a sample off-line and enter it (IEC by titration, conductivity, ...). */
       kind: 'measure';
       sampleId: string;

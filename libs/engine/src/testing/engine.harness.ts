@@ -10,7 +10,7 @@ import {
   type StationPlan,
 } from '@graftlab/protocol';
 import { MemoryRunControl } from '../run-control';
-import { RunEngine } from '../run-engine';
+import { RunEngine, type RunOutcome } from '../run-engine';
 import type { FakeLab } from './fake.lab';
 import type { MemoryRepositories } from './memory.repositories';
 
@@ -76,4 +76,16 @@ export function engineOn(
     log: () => undefined,
     commandTimeoutMs: 1000,
   });
+}
+
+/**
+ * Executes a run as its worker would, to its end: a run parked in its soak is executed again at its next visit
+ * (the delayed job's wait played on the virtual clock), until it ends or stops for another reason.
+ */
+export async function runToEnd(engine: RunEngine, lab: FakeLab, runId: string): Promise<RunOutcome> {
+  for (;;) {
+    const outcome = await engine.execute(runId);
+    if (outcome.state !== 'soaking') return outcome;
+    lab.clock.advanceTo(outcome.resumeAtLabMs ?? lab.clock.now());
+  }
 }

@@ -1,4 +1,3 @@
-import type { LabClock } from '@graftlab/clock';
 import { VirtualClock } from './virtual.clock';
 import { DeviceError, type AnyDevice, type DeviceStatus } from '@graftlab/devices';
 import type { Inventory, InventoryDevice, InventoryStation } from '@graftlab/inventory';
@@ -222,6 +221,49 @@ export class FakeSampleHandler extends FakeDevice {
   }
 }
 
+export class FakeTitrator extends FakeDevice {
+  /** IEC the next titrations find, mmol/g. */
+  iecMmolPerG = 2.1;
+  titrations = 0;
+  titrateIec(command: { commandId: string; sampleMassG: number; titrant: string; titrantMolPerL: number }) {
+    return this.act('titrateIec', command, () => {
+      this.titrations++;
+      const equivalenceMl = (this.iecMmolPerG * command.sampleMassG) / command.titrantMolPerL;
+      return {
+        commandId: command.commandId,
+        equivalenceMl,
+        consumedMl: equivalenceMl * 1.2,
+        sampleMassG: command.sampleMassG,
+        titrant: command.titrant,
+        titrantMolPerL: command.titrantMolPerL,
+        iecMmolPerG: this.iecMmolPerG,
+        instrumentIecMmolPerG: this.iecMmolPerG,
+        at: Date.now(),
+        repeated: false,
+      };
+    });
+  }
+}
+
+export class FakeImpedanceAnalyser extends FakeDevice {
+  /** Conductivity the next sweeps find, mS/cm. */
+  msPerCm = 40;
+  measureConductivity(command: { commandId: string; geometry: unknown; temperatureC?: number }) {
+    return this.act('measureConductivity', command, () => ({
+      commandId: command.commandId,
+      resistanceOhm: 100,
+      conductivitySPerCm: this.msPerCm / 1000,
+      conductivityMsPerCm: this.msPerCm,
+      fit: 'arc' as const,
+      geometry: command.geometry,
+      temperatureC: command.temperatureC,
+      sweep: { startHz: 1e6, stopHz: 100, points: 41, amplitudeV: 0.01 },
+      spectrum: [],
+      at: Date.now(),
+    }));
+  }
+}
+
 const FAKES: Partial<Record<string, new (entry: InventoryDevice, log: CommandLog) => FakeDevice>> = {
   dispenser: FakeDispenser,
   shutter: FakeShutter,
@@ -231,6 +273,8 @@ const FAKES: Partial<Record<string, new (entry: InventoryDevice, log: CommandLog
   'gas-controller': FakeGasController,
   'o2-sensor': FakeO2Sensor,
   'sample-handler': FakeSampleHandler,
+  titrator: FakeTitrator,
+  'impedance-analyser': FakeImpedanceAnalyser,
 };
 
 /** Leases in memory, with the database's rule: one holder at a time, until released or expired. */
@@ -276,7 +320,7 @@ export interface FakeLab {
   readonly hub: DeviceHub;
   readonly leases: LeaseManager;
   readonly operator: InstantOperator;
-  readonly clock: LabClock;
+  readonly clock: VirtualClock;
   readonly log: CommandLog;
   device<T extends FakeDevice>(id: string): T;
 }

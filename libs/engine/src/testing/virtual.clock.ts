@@ -31,6 +31,11 @@ export class VirtualClock implements LabClock {
     });
   }
 
+  /** Lab time passes to `labMs` (a soak's next visit: the test plays the delayed job's wait). */
+  advanceTo(labMs: number): void {
+    this.at = Math.max(this.at, labMs);
+  }
+
   toRealMs(labMs: number): number {
     return labMs;
   }

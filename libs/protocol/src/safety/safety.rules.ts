@@ -216,7 +216,8 @@ export const SAFETY_RULES: readonly SafetyRule[] = [
   },
   {
     id: 'max-temperature',
-    steps: ['heat', 'hold'],
+    // A functionalization bath and a soak bath are temperatures the protocol sets too.
+    steps: ['heat', 'hold', 'functionalize', 'soak'],
     check: ({ plan, step }) => {
       const field = step.type === 'heat' ? 'setpoint' : 'temperature';
       const t = quantityArg(step.args, field);
@@ -262,7 +263,8 @@ export const SAFETY_RULES: readonly SafetyRule[] = [
   },
   {
     id: 'vessel-volume',
-    steps: ['dispense'],
+    // The functionalization reagent goes into its fume-hood flask.
+    steps: ['dispense', 'functionalize'],
     check: ({ plan, inventory, step, state }) => {
       const vessel = stringArg(step, 'vessel');
       const v = quantityArg(step.args, 'volume');

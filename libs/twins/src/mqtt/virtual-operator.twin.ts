@@ -49,13 +49,16 @@ export class VirtualOperator extends MqttTwin {
       action.kind !== 'fill-reagent' &&
       action.kind !== 'immerse' &&
       action.kind !== 'drain' &&
-      action.kind !== 'measure'
+      action.kind !== 'measure' &&
+      action.kind !== 'functionalize'
     )
       throw new TwinRefusal(
         'unknown-action',
         `the virtual operator cannot do ${String((action as { kind: unknown }).kind)}`,
       );
-    return this.world.clock.sleep(this.delayLabMs).then(() => {
+    // A reaction takes its time in the hood: the operator confirms once the film is out and rinsed.
+    const busyMs = action?.kind === 'functionalize' ? Math.max(0, action.timeH) * 3_600_000 : 0;
+    return this.world.clock.sleep(this.delayLabMs + busyMs).then(() => {
       if (!action) {
         this.count('acknowledged');
         return { acknowledged: true };
@@ -73,6 +76,14 @@ export class VirtualOperator extends MqttTwin {
       try {
         if (action.kind === 'drain') {
           this.world.drainVessel(action.location);
+        } else if (action.kind === 'functionalize') {
+          this.world.functionalizeSample(action.sampleId, {
+            reaction: action.reaction,
+            reagent: action.reagent,
+            concentration: action.concentration,
+            temperatureC: action.temperatureC,
+            timeH: action.timeH,
+          });
         } else if (action.kind === 'load-sample') {
           this.world.loadSample({
             id: action.sampleId,

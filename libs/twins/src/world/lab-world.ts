@@ -1,5 +1,6 @@
 import type { LabClock } from '@graftlab/clock';
 import type { Rng } from '@graftlab/grafting-model';
+import type { AgeingExposure, Functionalization, PostGraftingReaction } from './post-grafting.chemistry';
 import type { SampleTruth } from './sample-truth';
 
 /** A film or fabric sample as a physical object in the virtual lab. */
@@ -20,8 +21,21 @@ export interface WorldSample {
   failedReason?: string;
   /** Monomer of the solution the film first met (what its graft is made of). */
   graftMonomer?: string;
+  /** The post-grafting reactions the film went through (one entry per reaction); none: no exchange groups yet. */
+  readonly functionalizations?: readonly Functionalization[];
+  /** Hours in each ageing medium (soak bath), scaled by the film's durability scatter. */
+  readonly ageing?: readonly AgeingExposure[];
   /** Base film plus graft, less any fragment lost in handling, g. */
   dryMassG(): number;
+}
+
+/** A post-grafting reaction as the operator carries it out in the fume hood. */
+export interface FunctionalizationTreatment {
+  readonly reaction: PostGraftingReaction;
+  readonly reagent: string;
+  readonly concentration: string;
+  readonly temperatureC: number;
+  readonly timeH: number;
 }
 
 /** A film as the operator loads it: nominal, before the world draws its real mass and scatter. */
@@ -94,4 +108,7 @@ export interface LabWorld {
   o2Ppm(o2SensorDeviceId: string): number;
   /** Liquid drained from a station's vessel (grafting stops for samples in it). */
   drainVessel(location: string): void;
+
+  // Post-grafting chemistry (the operator, in the fume hood).
+  functionalizeSample(sampleId: string, treatment: FunctionalizationTreatment): void;
 }

@@ -7,22 +7,32 @@ export interface OfflineMeasurement {
   readonly unit: string;
 }
 
-/** Conversion of each entry unit from the truth's base unit (IEC: mmol/g; conductivity: S/cm). */
-const UNITS: Record<string, { base: 'iec' | 'conductivity'; factor: number }> = {
-  'mmol/g': { base: 'iec', factor: 1 },
-  'meq/g': { base: 'iec', factor: 1 },
-  'S/cm': { base: 'conductivity', factor: 1 },
-  'mS/cm': { base: 'conductivity', factor: 1000 },
-  'S/m': { base: 'conductivity', factor: 100 },
+type Base = 'iec' | 'conductivity' | 'adsorption' | 'water';
+
+/** Conversion of each entry unit from the truth's base unit (IEC, CO₂ uptake: mmol/g; σ: S/cm; uptake: %). */
+const UNITS: Record<string, { bases: readonly Base[]; factor: number }> = {
+  'mmol/g': { bases: ['iec', 'adsorption'], factor: 1 },
+  'meq/g': { bases: ['iec'], factor: 1 },
+  'S/cm': { bases: ['conductivity'], factor: 1 },
+  'mS/cm': { bases: ['conductivity'], factor: 1000 },
+  'S/m': { bases: ['conductivity'], factor: 100 },
+  '%': { bases: ['water'], factor: 1 },
 };
 
 /** Property names an operator's measure prompt may carry, to what the world's truth knows. */
-const PROPERTIES: Record<string, 'iec' | 'conductivity'> = {
+const PROPERTIES: Record<string, Base> = {
   'ion-exchange-capacity': 'iec',
   iec: 'iec',
   conductivity: 'conductivity',
   'ionic-conductivity': 'conductivity',
+  'adsorption-capacity': 'adsorption',
+  'co2-adsorption-capacity': 'adsorption',
+  'water-uptake': 'water',
 };
+
+/** CO₂ uptake by gravimetry or a volumetric sorption rig: ±0.05 mmol/g; water uptake ±2 % absolute [A]. */
+const ADSORPTION_SD = 0.05;
+const WATER_UPTAKE_SD = 2;
 
 /** Titration scatter (reference §2.6 property noise): ±0.05 mmol/g absolute; conductivity ±7 % relative. */
 const IEC_SD = 0.05;
@@ -44,8 +54,16 @@ export function measureOffline(
   const sample = world.sample(sampleId);
   const kind = PROPERTIES[property.toLowerCase()];
   const conversion = UNITS[unit];
-  if (!sample || !kind || conversion?.base !== kind) return undefined;
+  if (!sample || !kind || !conversion?.bases.includes(kind)) return undefined;
   const rng = world.rng.fork(`measure:${sampleId}:${property}`);
+  if (kind === 'adsorption' || kind === 'water') {
+    const props = world.truth.properties?.(sample);
+    const [truth, sd] =
+      kind === 'adsorption'
+        ? [props?.adsorptionCapacityMmolPerG ?? 0, ADSORPTION_SD]
+        : [props?.waterUptakePct ?? 0, WATER_UPTAKE_SD];
+    return { value: Math.max(0, rng.normal(truth, sd)), uncertainty: sd, unit };
+  }
   if (kind === 'iec') {
     const truth = world.truth.iecMmolPerG(sample);
     return {

@@ -1,5 +1,6 @@
 import { createRng, type NoiseModel } from '@graftlab/grafting-model';
 import type { Grafting } from './grafting-integration';
+import type { AgeingExposure, Functionalization } from './post-grafting.chemistry';
 import type { Vessel } from './reactor-vessel';
 import type { SampleSpec, WorldSample } from './lab-world';
 import { WORLD_CONSTANTS } from './world.constants';
@@ -10,6 +11,8 @@ export interface FilmNoise {
   readonly abs: number;
   readonly handlingFails: boolean;
   readonly fragment: number;
+  /** Film-to-film scatter of the durability: the film ages as if its half-life were this many times longer. */
+  readonly durability: number;
 }
 
 /** A film as a physical object: its masses (dry, grafted, liquid held), dose, and where it has been. */
@@ -32,6 +35,8 @@ export class PhysicalSample implements WorldSample {
   /** Contact with monomer happened (grafting runs at most once per film). */
   contacted = false;
   dgTruePct = 0;
+  readonly functionalizations: Functionalization[] = [];
+  readonly ageing: AgeingExposure[] = [];
 
   constructor(
     readonly id: string,
@@ -100,6 +105,8 @@ export function loadPhysicalSample(
     abs: r.normal(0, noiseModel.absPct),
     handlingFails: r.next() < noiseModel.handlingFailure,
     fragment: r.uniform(0.1, 0.4),
+    // Drawn last, so the draws above stay what they were for every seed. ±15 % (log-normal) [A].
+    durability: Math.exp(r.normal(0, 0.15)),
   };
   return new PhysicalSample(
     spec.id,

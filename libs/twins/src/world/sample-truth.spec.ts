@@ -5,8 +5,14 @@ import { ManualClock } from './manual-clock';
 import { degreeOfGraftingPct, PROPERTY_TRUTH } from './sample-truth';
 import { VirtualLabWorld } from './virtual-lab-world';
 
-/** A film of 50 mg with the given degree of grafting of a monomer. */
+/** A film of 50 mg with the given degree of grafting of a monomer, put fully through its chemistry. */
 function film(dgPct: number, graftMonomer?: string): WorldSample {
+  const reaction = graftMonomer === 'VBC' ? 'quaternization' : 'sulfonation';
+  return { ...rawFilm(dgPct, graftMonomer), functionalizations: [{ reaction, completeness: 1 }] };
+}
+
+/** The same film as it comes out of the grafting bath: no post-grafting chemistry yet. */
+function rawFilm(dgPct: number, graftMonomer?: string): WorldSample {
   return {
     id: 'f',
     basePolymer: 'ETFE',
@@ -45,6 +51,39 @@ describe('the sample truth of the property layer', () => {
     expect(pem * 1000).toBeLessThan(35);
     expect(PROPERTY_TRUTH.conductivitySPerCm(film(100, 'VBC'), 80)).toBeGreaterThan(aem * 2);
     expect(PROPERTY_TRUTH.conductivitySPerCm(film(0), 25)).toBeLessThan(1e-7);
+  });
+});
+
+describe('post-grafting chemistry and ageing in the sample truth', () => {
+  it('titrates an unfunctionalized or wrongly treated graft as nothing, and it barely conducts', () => {
+    expect(PROPERTY_TRUTH.iecMmolPerG(rawFilm(30, 'St'))).toBe(0);
+    expect(PROPERTY_TRUTH.iecMmolPerG(rawFilm(100, 'VBC'))).toBe(0);
+    // Quaternizing a styrene graft gives it no exchange groups.
+    const wrong = {
+      ...rawFilm(30, 'St'),
+      functionalizations: [{ reaction: 'quaternization', completeness: 1 }],
+    };
+    expect(PROPERTY_TRUTH.iecMmolPerG(wrong as WorldSample)).toBe(0);
+    expect(PROPERTY_TRUTH.conductivitySPerCm(rawFilm(100, 'VBC'), 25)).toBeLessThan(1e-7);
+    // Half-way converted: half the sites.
+    const half = {
+      ...rawFilm(100, 'VBC'),
+      functionalizations: [{ reaction: 'quaternization', completeness: 0.5 }],
+    };
+    expect(PROPERTY_TRUTH.iecMmolPerG(half as WorldSample)).toBeCloseTo(2.47 / 2, 2);
+  });
+
+  it('loses conductivity in hot alkali, the AEM faster than the PEM', () => {
+    const koh = { medium: 'KOH' as const, molar: 1, temperatureC: 80 };
+    const aged = (f: WorldSample, hours: number): WorldSample => ({ ...f, ageing: [{ test: koh, hours }] });
+    const aem = film(100, 'VBC');
+    const pem = film(30, 'St');
+    const kept = (f: WorldSample) =>
+      PROPERTY_TRUTH.conductivitySPerCm(aged(f, 500), 25) / PROPERTY_TRUTH.conductivitySPerCm(f, 25);
+    expect(kept(aem)).toBeLessThan(0.9);
+    expect(kept(aem)).toBeGreaterThan(0.05);
+    expect(kept(pem)).toBeGreaterThan(kept(aem));
+    expect(PROPERTY_TRUTH.iecMmolPerG(aged(aem, 500))).toBeLessThan(PROPERTY_TRUTH.iecMmolPerG(aem));
   });
 });
 

@@ -7,10 +7,19 @@ import {
   type InventoryLocation,
   type InventoryStation,
 } from '@graftlab/inventory';
+import { ageingTestOf } from './ageing-medium';
 import { dryStep, graftStep, startContact } from './grafting-integration';
 import { IrradiationLedger } from './irradiation-ledger';
-import type { InstrumentCell, LabWorld, ReagentCharge, SampleSpec, WorldSample } from './lab-world';
+import type {
+  FunctionalizationTreatment,
+  InstrumentCell,
+  LabWorld,
+  ReagentCharge,
+  SampleSpec,
+  WorldSample,
+} from './lab-world';
 import { loadPhysicalSample, type PhysicalSample } from './physical-sample';
+import { combine, reactionCompleteness } from './post-grafting.chemistry';
 import { addLiquid, drain, emptyVessel, relaxO2, type Vessel } from './reactor-vessel';
 import { PROPERTY_TRUTH, type SampleTruth } from './sample-truth';
 import { advanceBath, idleBath, type Bath } from './thermal-bath';
@@ -287,6 +296,36 @@ export class VirtualLabWorld implements LabWorld {
     }
   }
 
+  // ---- post-grafting chemistry ----
+
+  /**
+   * The operator treats a film in the fume hood: the reaction converts as far as its time and temperature take
+   * it. Only the right reaction for the graft gives it exchange groups (the sample truth judges that).
+   */
+  functionalizeSample(sampleId: string, treatment: FunctionalizationTreatment): void {
+    this.advance();
+    const s = this.samples.get(sampleId);
+    if (!s) throw new Error(`unknown sample ${sampleId}`);
+    combine(s.functionalizations, {
+      reaction: treatment.reaction,
+      completeness: reactionCompleteness(treatment.reaction, treatment.temperatureC, treatment.timeH),
+    });
+    // Out of the reagent, rinsed: it holds water like any washed film.
+    s.wash();
+  }
+
+  /** A film lying in a soak bath ages in its medium at its temperature (hours scaled by the film's scatter). */
+  private age(s: PhysicalSample, dtMs: number): void {
+    const l = this.locations.get(s.location);
+    if (l?.kind !== 'soak' || !l.medium) return;
+    const test = ageingTestOf(l.medium, l.temperatureC ?? WORLD_CONSTANTS.ambientC);
+    if (!test) return;
+    const hours = dtMs / MS_PER_H / s.noise.durability;
+    const same = s.ageing.find((a) => JSON.stringify(a.test) === JSON.stringify(test));
+    if (same) same.hours += hours;
+    else s.ageing.push({ test, hours });
+  }
+
   // ---- the reaction and the passage of time ----
 
   private stationOfVessel(location: string): InventoryStation | undefined {
@@ -345,6 +384,7 @@ export class VirtualLabWorld implements LabWorld {
         );
       }
       dryStep(s, this.locations.get(s.location)?.kind, this.soaking(s.location) || !!s.ampoule, dtMs);
+      this.age(s, dtMs);
     }
     for (const [location, v] of this.vessels) {
       if (location.startsWith(AMPOULE_PREFIX)) continue; // sealed: no gas in or out
