@@ -70,6 +70,22 @@ describe('OpenAPI document', () => {
     expect(missing).toEqual([]);
   });
 
+  it("documents a run's submission and control bodies from the zod schemas that validate them", () => {
+    const body = (path: string) =>
+      (
+        doc.paths[path]?.post?.requestBody as
+          | { content: Record<string, { schema: { properties?: object; additionalProperties?: unknown } }> }
+          | undefined
+      )?.content['application/json']?.schema;
+    const submit = body('/api/runs')!;
+    expect(Object.keys(submit.properties ?? {}).sort()).toEqual(
+      ['idempotencyKey', 'parameters', 'priority', 'protocol', 'protocolId', 'samples'].sort(),
+    );
+    expect(submit.additionalProperties).toBe(false); // .strict(): an unknown field is refused, and said so
+    expect(Object.keys(body('/api/runs/{id}/pause')!.properties ?? {}).sort()).toEqual(['mode', 'reason']);
+    expect(Object.keys(body('/api/runs/{id}/resume')!.properties ?? {})).toEqual(['resolution']);
+  });
+
   it('declares bearer auth on every route that needs a token, and the roles it allows', () => {
     expect(doc.components.securitySchemes).toHaveProperty('bearer');
     const undeclared: string[] = [];

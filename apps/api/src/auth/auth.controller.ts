@@ -4,13 +4,15 @@ import { Throttle } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { parseBody } from '../common/body';
-import { ACTOR_SCHEMA, ERROR_SCHEMA, obj, str } from '../common/openapi.schemas';
+import { ACTOR_SCHEMA, bodyOf, ERROR_SCHEMA, obj } from '../common/openapi.schemas';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from './auth.service';
 import { ANY_ROLE, CurrentActor, Public, Roles, type Actor } from './roles.decorator';
 import { clearSessionCookie, CSRF_HEADER, setSessionCookie } from './session-cookie';
 
-const loginSchema = z.object({ token: z.string().min(1).max(512) }).strict();
+const loginSchema = z
+  .object({ token: z.string().min(1).max(512).describe('an API token (glt_...)') })
+  .strict();
 
 /**
  * Dashboard login: the API token is exchanged for an httpOnly, SameSite=Strict session cookie holding it, so no
@@ -30,7 +32,7 @@ export class AuthController {
   // Guessing 256-bit tokens is hopeless anyway; this keeps a script from hammering the database.
   @Throttle({ default: { limit: 20, ttl: 60_000 } })
   @ApiOperation({ summary: 'Log in with an API token; sets the dashboard session cookie' })
-  @ApiBody({ schema: obj({ token: str('an API token (glt_...)') }, ['token']) })
+  @ApiBody({ schema: bodyOf(loginSchema) })
   @ApiOkResponse({
     description: `the session cookie is set; later changes need the ${CSRF_HEADER} header`,
     schema: obj({ actor: ACTOR_SCHEMA }, ['actor']),

@@ -3,7 +3,7 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } fro
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { parseBody } from '../common/body';
-import { arrayOf, dateTime, nullable, obj, ROLE_SCHEMA, str } from '../common/openapi.schemas';
+import { arrayOf, bodyOf, dateTime, nullable, obj, ROLE_SCHEMA, str } from '../common/openapi.schemas';
 import { AuthService } from './auth.service';
 import { CurrentActor, ROLES, Roles, type Actor } from './roles.decorator';
 
@@ -13,7 +13,8 @@ const createSchema = z
       .string()
       .min(1)
       .max(200)
-      .regex(/^[\w.@ -]+$/, 'letters, digits, spaces and . _ @ -'),
+      .regex(/^[\w.@ -]+$/, 'letters, digits, spaces and . _ @ -')
+      .describe('person or device id'),
     role: z.enum(ROLES),
   })
   .strict();
@@ -38,7 +39,7 @@ export class TokensController {
     summary: 'Create a token for a role; the answer holds the plaintext, the only time it exists',
     description: 'An instrument token is named after its device id: it may report that device only.',
   })
-  @ApiBody({ schema: obj({ name: str('person or device id'), role: ROLE_SCHEMA }, ['name', 'role']) })
+  @ApiBody({ schema: bodyOf(createSchema) })
   @ApiCreatedResponse({
     schema: obj({ id: str(), name: str(), role: ROLE_SCHEMA, token: str('plaintext, shown once') }, [
       'id',

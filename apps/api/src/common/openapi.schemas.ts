@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { z } from 'zod';
 
 /** Small builders for the JSON schemas in @ApiBody / @ApiOkResponse (the request bodies are validated by zod). */
 export const str = (description?: string, extra: SchemaObject = {}): SchemaObject => ({
@@ -135,3 +136,17 @@ export const SUGGEST_RESPONSE_SCHEMA: SchemaObject = obj(
   },
   ['candidates'],
 );
+
+/**
+ * The OpenAPI schema of a request body, generated from the zod schema that validates it: the document and the
+ * validation cannot drift apart. Descriptions come from the zod schema's `.describe()`.
+ */
+export function bodyOf(schema: z.ZodType): SchemaObject {
+  const json = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  delete json.$schema;
+  return json as SchemaObject;
+}

@@ -15,7 +15,18 @@ import { RUN_STATES, type RunState } from '@graftlab/db';
 import { AuditService } from '../audit/audit.service';
 import { ANY_ROLE, CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
-import { anyObject, arrayOf, bool, dateTime, int, nullable, num, obj, str } from '../common/openapi.schemas';
+import {
+  anyObject,
+  arrayOf,
+  bodyOf,
+  bool,
+  dateTime,
+  int,
+  nullable,
+  num,
+  obj,
+  str,
+} from '../common/openapi.schemas';
 
 const RUN_SUMMARY = obj(
   {
@@ -96,12 +107,24 @@ import { RunsService } from './runs.service';
 
 const submitSchema = z
   .object({
-    protocol: z.record(z.string(), z.unknown()).optional(),
-    protocolId: z.string().min(1).optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-    samples: z.array(z.string().min(1)).max(100).optional(),
-    priority: z.number().int().min(-1000).max(1000).optional(),
-    idempotencyKey: z.string().min(1).max(200).optional(),
+    protocol: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('protocol document (protocols/schema/protocol.schema.json)'),
+    protocolId: z.string().min(1).optional().describe('a stored protocol (its latest version)'),
+    parameters: z.record(z.string(), z.unknown()).optional().describe('parameter values by name'),
+    samples: z
+      .array(z.string().min(1))
+      .max(100)
+      .optional()
+      .describe('existing samples (default: one new film)'),
+    priority: z.number().int().min(-1000).max(1000).optional().describe('higher first'),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('a second submission returns the first run'),
   })
   .strict()
   .refine((b) => b.protocol !== undefined || b.protocolId !== undefined, {
@@ -109,9 +132,19 @@ const submitSchema = z
   });
 
 const reasonSchema = z
-  .object({ reason: z.string().max(1000).optional(), mode: z.enum(['safe-point', 'now']).optional() })
+  .object({
+    reason: z.string().max(1000).optional().describe('kept in the audit trail'),
+    mode: z.enum(['safe-point', 'now']).optional().describe('pause only: safe-point (default) or now'),
+  })
   .strict();
-const resumeSchema = z.object({ resolution: z.enum(['done', 'redo']).optional() }).strict();
+const resumeSchema = z
+  .object({
+    resolution: z
+      .enum(['done', 'redo'])
+      .optional()
+      .describe('for uncertain steps: done (the effect happened) or redo'),
+  })
+  .strict();
 
 @ApiTags('runs')
 @Controller('api/runs')
@@ -126,22 +159,7 @@ export class RunsController {
     summary:
       'Submit a run: a protocol (document or id), parameter values, samples, priority, idempotency key',
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      properties: {
-        protocol: {
-          type: 'object',
-          description: 'protocol document (protocols/schema/protocol.schema.json)',
-        },
-        protocolId: { type: 'string' },
-        parameters: { type: 'object', additionalProperties: true },
-        samples: { type: 'array', items: { type: 'string' } },
-        priority: { type: 'integer', minimum: -1000, maximum: 1000 },
-        idempotencyKey: { type: 'string' },
-      },
-    },
-  })
+  @ApiBody({ schema: bodyOf(submitSchema) })
   @Roles('scientist', 'operator', 'safety-officer')
   @ApiCreatedResponse({
     description: 'queued (200 with created=false when the idempotency key was seen before)',
@@ -223,10 +241,7 @@ export class RunsController {
   @Post(':id/pause')
   @HttpCode(202)
   @ApiOperation({ summary: 'Pause at the next safe point (mode "safe-point", default) or now' })
-  @ApiBody({
-    required: false,
-    schema: obj({ reason: str(), mode: str('safe-point (default) or now', { enum: ['safe-point', 'now'] }) }),
-  })
+  @ApiBody({ required: false, schema: bodyOf(reasonSchema) })
   @ApiAcceptedResponse({ schema: RUN_CONTROL })
   @Roles('operator', 'scientist', 'safety-officer')
   async pause(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
@@ -241,12 +256,7 @@ export class RunsController {
   @ApiOperation({
     summary: 'Resume a paused run or one waiting for an operator (resolution for uncertain steps)',
   })
-  @ApiBody({
-    required: false,
-    schema: obj({
-      resolution: str('for uncertain steps: done (the effect happened) or redo', { enum: ['done', 'redo'] }),
-    }),
-  })
+  @ApiBody({ required: false, schema: bodyOf(resumeSchema) })
   @ApiAcceptedResponse({ schema: RUN_CONTROL })
   @Roles('operator', 'scientist', 'safety-officer')
   async resume(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
@@ -263,7 +273,7 @@ export class RunsController {
   @Post(':id/abort')
   @HttpCode(202)
   @ApiOperation({ summary: 'Abort: devices to their safe state, the run ends aborted with the reason' })
-  @ApiBody({ required: false, schema: obj({ reason: str('kept in the audit trail') }) })
+  @ApiBody({ required: false, schema: bodyOf(reasonSchema) })
   @ApiAcceptedResponse({ schema: RUN_CONTROL })
   @Roles('operator', 'scientist', 'safety-officer')
   async abort(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
