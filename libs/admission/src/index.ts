@@ -6,4 +6,10 @@ export {
 } from './run.submitter';
 export { SubmissionRefused } from './submission.errors';
 export { chooseStation } from './station.choice';
-export { registerMaterials, recipeOf, type RegisteredMaterials } from './materials.registration';
+export {
+  materialInputsOf,
+  registerMaterials,
+  recipeOf,
+  type MaterialInputs,
+  type RegisteredMaterials,
+} from './materials.registration';

@@ -1,4 +1,10 @@
-import { MaterialsRepository, RecipesRepository, type Db, type RecipeInput } from '@graftlab/db';
+import {
+  MaterialsRepository,
+  RecipesRepository,
+  type BaseMaterialInput,
+  type Db,
+  type RecipeInput,
+} from '@graftlab/db';
 import {
   parameterScope,
   quantitySpec,
@@ -70,20 +76,17 @@ export function recipeOf(protocol: Protocol, plan: ExecutionPlan): RecipeInput {
   };
 }
 
-/**
- * The film and solution of a run as MI-database materials (created on first use, found by identity afterwards):
- * the base material with its form, thickness, lot and supplier, and the recipe. Written in the admission's
- * transaction, so a refused run leaves no material behind.
- */
-export async function registerMaterials(
-  db: Db,
-  protocol: Protocol,
-  plan: ExecutionPlan,
-): Promise<RegisteredMaterials> {
+/** What a run's film and solution are, as the MI database's material and recipe inputs. */
+export interface MaterialInputs {
+  readonly material: BaseMaterialInput;
+  readonly recipe: RecipeInput;
+}
+
+export function materialInputsOf(protocol: Protocol, plan: ExecutionPlan): MaterialInputs {
   const base = protocol.materials.base;
   const thicknessM = quantityOf(protocol, plan, base.thickness, 'length');
-  const material = await new MaterialsRepository(db).upsertBaseMaterial(
-    {
+  return {
+    material: {
       polymer: base.polymer,
       form: base.form,
       thicknessUm: thicknessM === undefined ? null : thicknessM * 1e6,
@@ -91,8 +94,17 @@ export async function registerMaterials(
       supplierLot: base.lot,
       name: base.name,
     },
-    '/materials/base',
-  );
-  const recipe = await new RecipesRepository(db).upsert(recipeOf(protocol, plan), '/materials');
+    recipe: recipeOf(protocol, plan),
+  };
+}
+
+/**
+ * The film and solution of a run as MI-database materials (created on first use, found by identity afterwards):
+ * the base material with its form, thickness, lot and supplier, and the recipe. Written in the admission's
+ * transaction, so a refused run leaves no material behind.
+ */
+export async function registerMaterials(db: Db, inputs: MaterialInputs): Promise<RegisteredMaterials> {
+  const material = await new MaterialsRepository(db).upsertBaseMaterial(inputs.material, '/materials/base');
+  const recipe = await new RecipesRepository(db).upsert(inputs.recipe, '/materials');
   return { baseMaterialId: material.id, recipeId: recipe.id };
 }

@@ -10,15 +10,17 @@ import {
 import type { Inventory } from '@graftlab/inventory';
 import {
   bindPlan,
+  canonicalJson,
   checkSafety,
   compileProtocol,
   parseProtocol,
+  sha256,
   storedPlanHash,
   type Protocol,
   type StationPlan,
 } from '@graftlab/protocol';
 import { DocumentError } from '@graftlab/validation';
-import { registerMaterials } from './materials.registration';
+import { materialInputsOf, registerMaterials, type RegisteredMaterials } from './materials.registration';
 import { chooseStation } from './station.choice';
 import { runPlanOf } from '@graftlab/engine';
 import { SubmissionRefused } from './submission.errors';
@@ -54,6 +56,22 @@ export interface SubmitterDeps {
   readonly now?: () => Date;
 }
 
+type ProtocolRef = { readonly protocolId: string; readonly version: number };
+
+/** A map that forgets its oldest entries past a size: a process's memory of immutable facts. */
+class BoundedMemo<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly size: number) {}
+  get(key: K): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as K);
+  }
+}
+
 /** A concurrent submission with the same idempotency key won: this transaction is rolled back. */
 class LostRace extends Error {
   constructor(readonly winner: Run) {
@@ -70,6 +88,12 @@ class LostRace extends Error {
 export class RunSubmitter {
   /** Runs being admitted now, per station: concurrent submissions spread over the stations, not onto one. */
   private readonly admitting = new Map<string, number>();
+  /**
+   * What earlier admissions of this process committed and that never changes: a protocol document's stored
+   * version (versions are content-addressed) and a film's and solution's material ids (identity-keyed rows that
+   * are never deleted). Written only after a commit, so a rolled-back admission leaves nothing remembered.
+   */
+  private readonly committed = new BoundedMemo<string, unknown>(256);
 
   constructor(private readonly deps: SubmitterDeps) {}
 
@@ -107,9 +131,20 @@ export class RunSubmitter {
     const plan = bindPlan(compiled, inventory, station);
     let written: { run: Run; created: boolean };
     try {
+      const inputs = materialInputsOf(protocol, compiled);
+      const materialsKey = `materials:${sha256(canonicalJson(inputs))}`;
+      const documentKey =
+        request.protocol === undefined ? undefined : `protocol:${sha256(canonicalJson(request.protocol))}`;
+      const knownVersion = documentKey
+        ? (this.committed.get(documentKey) as ProtocolRef | undefined)
+        : undefined;
+      const knownMaterials = this.committed.get(materialsKey) as RegisteredMaterials | undefined;
+      let version!: ProtocolRef;
+      let materials!: RegisteredMaterials;
       written = await db.transaction(async (tx) => {
-        const version = stored ?? (await this.saveVersion(tx, request, protocol, options.actor));
-        const { baseMaterialId, recipeId } = await registerMaterials(tx, protocol, compiled);
+        version = stored ?? knownVersion ?? (await this.saveVersion(tx, request, protocol, options.actor));
+        materials = knownMaterials ?? (await registerMaterials(tx, inputs));
+        const { baseMaterialId, recipeId } = materials;
         const sampleIds = await this.samplesOf(tx, request, baseMaterialId, options.actor);
         const result = await new RunsRepository(tx).create({
           protocolId: version.protocolId,
@@ -130,6 +165,8 @@ export class RunSubmitter {
         if (!result.created) throw new LostRace(result.run);
         return result;
       });
+      if (documentKey) this.committed.set(documentKey, version);
+      this.committed.set(materialsKey, materials);
     } catch (e) {
       if (!(e instanceof LostRace)) throw e;
       return { run: e.winner, created: false, plan: await this.planFor(e.winner) };
@@ -145,9 +182,7 @@ export class RunSubmitter {
     return (await runPlanOf(new ProtocolsRepository(this.deps.db), this.deps.inventory, run)).plan;
   }
 
-  private async protocolOf(
-    request: SubmitRunRequest,
-  ): Promise<{ protocol: Protocol; stored?: { protocolId: string; version: number } }> {
+  private async protocolOf(request: SubmitRunRequest): Promise<{ protocol: Protocol; stored?: ProtocolRef }> {
     if (request.protocol !== undefined) return { protocol: parseProtocol(request.protocol) }; // DocumentError
     if (request.protocolId) {
       const stored = await new ProtocolsRepository(this.deps.db).version(request.protocolId);
@@ -166,7 +201,7 @@ export class RunSubmitter {
     request: SubmitRunRequest,
     protocol: Protocol,
     actor?: string,
-  ): Promise<{ protocolId: string; version: number }> {
+  ): Promise<ProtocolRef> {
     const saved = await new ProtocolsRepository(db).saveVersion({
       protocolId: protocol.id,
       name: protocol.title,
