@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import {
+  InvalidTransitionError,
   JournalRepository,
   NotFoundError,
   ReadingsRepository,
@@ -156,8 +157,15 @@ export class RunsService implements OnApplicationShutdown {
   }
 
   async pause(id: string, mode: 'safe-point' | 'now', reason: string): Promise<Run> {
-    const run = await this.get(id);
-    if (run.state === 'queued') return this.runs.transition(id, 'queued', 'paused', { reason });
+    let run = await this.get(id);
+    if (run.state === 'queued') {
+      const paused = await this.runs.transition(id, 'queued', 'paused', { reason }).catch((e: unknown) => {
+        if (e instanceof InvalidTransitionError) return undefined; // its worker took it meanwhile
+        throw e;
+      });
+      if (paused) return paused;
+      run = await this.get(id);
+    }
     if (run.state !== 'running')
       throw new SubmissionRefused(
         409,
