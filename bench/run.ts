@@ -49,7 +49,7 @@ const BENCHMARKS: readonly Benchmark[] = [
     id: '2',
     name: 'submit-latency',
     method:
-      '**2. Submit → first device command**: `POST /api/runs` of a one-step heat run to the first command bytes received by the circulator twin (timestamped in the twin, same process clock), one run at a time, p50/p99 over 200 runs. Floor: BullMQ add → processor entered.',
+      "**2. Submit → first device command**: `POST /api/runs` of a one-step heat run to the first command bytes received by the circulator twin (timestamped in the twin, same process clock), one run at a time, each after the circulator stood idle for its 250 ms OUT gap (the JULABO wire rule, which would otherwise time the previous run's last commands), p50/p99 over 200 runs. Floor: BullMQ add → processor entered.",
     run: submitLatencyBench,
   },
   {
