@@ -77,6 +77,14 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
   // The film met the monomer when the dispense was sent: how long it waited since its irradiation goes on its
   // irradiation record (the journal's time, so a replay writes the same value).
   const labStart = (ctx.journalRows.get(step.key)?.request as { labStart?: number } | null)?.labStart;
-  if (labStart !== undefined)
+  if (labStart !== undefined && isMonomerContact(ctx, step))
     for (const sample of validSamples(ctx)) await recordContact(ctx, sample.id, new Date(labStart));
+}
+
+/** The first dispense after the plan's last irradiation: the moment the monomer meets the irradiated film. */
+function isMonomerContact(ctx: RunContext, step: PlannedStep): boolean {
+  const order = ctx.plan.steps.flatMap((s) => [s, ...(s.children ?? [])]);
+  const lastIrradiation = order.map((s) => s.type).lastIndexOf('irradiate');
+  if (lastIrradiation < 0) return false;
+  return order.slice(lastIrradiation + 1).find((s) => s.type === 'dispense')?.key === step.key;
 }
