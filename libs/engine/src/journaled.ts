@@ -2,6 +2,7 @@ import { commandIdFor, type JournalEntry } from '@graftlab/db';
 import { DeviceError } from '@graftlab/devices';
 import type { SettlementPolicy } from '@graftlab/protocol';
 import { NothingDelivered, OperatorNeededError, SafetyRefusal } from './engine.errors';
+import { LeaseLost } from './lease-fence';
 import type { RunContext } from './run-context';
 
 /** How the journal says a step key stands when a run (re)starts. */
@@ -99,6 +100,16 @@ export async function journaled<T extends Record<string, unknown>>(
     if (e instanceof SafetyRefusal) {
       await ctx.journal.record({ ...base, attempt, to: 'failed', reason: e.message });
       throw e;
+    }
+    if (e instanceof DeviceError && e.kind === 'fenced') {
+      // Refused for a lost lease (by our gate or the instrument): nothing ran, but another worker may be acting.
+      await ctx.journal.record({
+        ...base,
+        attempt,
+        to: e.notSent ? 'failed' : 'uncertain',
+        reason: e.message,
+      });
+      throw new LeaseLost(e.deviceId, e.message);
     }
     if (e instanceof DeviceError) {
       await ctx.journal.record({ ...base, attempt, to: 'uncertain', reason: `${e.kind}: ${e.message}` });

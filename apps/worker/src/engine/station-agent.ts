@@ -6,7 +6,16 @@ import type { LabClock } from '@graftlab/clock';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import type { GraftlabDb } from '@graftlab/db';
 import type { MqttLink } from '@graftlab/devices';
-import { DeviceHub, LEASE_TTL_MS, LeaseManager, Reconciler, RunEngine, StationHeld } from '@graftlab/engine';
+import {
+  DeviceHub,
+  LEASE_TTL_MS,
+  LeaseFence,
+  LeaseManager,
+  Reconciler,
+  RunEngine,
+  StallMonitor,
+  StationHeld,
+} from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import { eq } from 'drizzle-orm';
 import { LeasesRepository, RunsRepository, suggestions } from '@graftlab/db';
@@ -45,6 +54,7 @@ export class StationAgent implements OnApplicationShutdown {
   private control!: RedisRunControl;
   private operator!: LabOperatorChannel;
   private leases!: LeaseManager;
+  private stalls?: StallMonitor;
   private engine!: RunEngine;
   private reconciler!: Reconciler;
   private identities: Record<string, string> = {};
@@ -62,6 +72,14 @@ export class StationAgent implements OnApplicationShutdown {
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(StationAgent.name);
+  }
+
+  /** The process stood still: its leases may have been taken over meanwhile; the lost ones stop their runs. */
+  private async afterStall(stalledMs: number): Promise<void> {
+    this.logger.warn({ stalledMs }, 'event loop stalled; re-checking leases before anything is sent');
+    const lost = await this.leases.recheckAll().catch(() => []);
+    for (const g of lost)
+      this.logger.warn({ resource: g.resource, holder: g.holder, generation: g.generation }, 'lease lost');
   }
 
   /** Devices connected and safe → journal reconciled → consuming. Throws (the worker exits) if devices are not ready. */
@@ -85,6 +103,13 @@ export class StationAgent implements OnApplicationShutdown {
     );
     await this.operator.listen();
     this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: LEASE_TTL_MS, retryMs: 100 });
+    // Every command to a shared instrument passes the lease fence; after a stall the leases are checked first.
+    this.hub.useFence(new LeaseFence(this.leases));
+    this.stalls = new StallMonitor({
+      thresholdMs: LEASE_TTL_MS / 5,
+      onStall: (ms) => void this.afterStall(ms),
+    });
+    this.stalls.start();
     this.engine = new RunEngine({
       db: this.db,
       inventory: this.inventory,
@@ -286,6 +311,7 @@ export class StationAgent implements OnApplicationShutdown {
       ),
       new Promise((r) => setTimeout(r, deadline).unref()),
     ]);
+    this.stalls?.stop();
     this.leases?.stop();
     await this.control?.close();
     await this.operator?.close();

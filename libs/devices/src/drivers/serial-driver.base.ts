@@ -105,6 +105,9 @@ export abstract class SerialDriver {
   ): Promise<T> {
     const line = this.line;
     if (!line) throw new DeviceError('disconnected', this.id, 'not connected (call connect first)');
+    // A leased instrument cannot check a generation itself: the gate confirms it in the database (renewing the
+    // lease in the same statement) immediately before the bytes go out.
+    await this.ctx.fence?.admit(this.id, { confirm: true });
     try {
       return await line.transact(this.wait(options), fn);
     } catch (e) {
