@@ -102,11 +102,12 @@ export async function journaled<T extends Record<string, unknown>>(
       throw e;
     }
     if (e instanceof DeviceError && e.kind === 'fenced') {
-      // Refused for a lost lease (by our gate or the instrument): nothing ran, but another worker may be acting.
+      // Refused for a lost lease (by our gate or the instrument): this command did not run, but the step's earlier ones
+      // may have (a poll fenced mid-exposure), and another worker may be acting: settled from the devices.
       await ctx.journal.record({
         ...base,
         attempt,
-        to: e.notSent ? 'failed' : 'uncertain',
+        to: 'uncertain',
         reason: e.message,
       });
       throw new LeaseLost(e.deviceId, e.message);

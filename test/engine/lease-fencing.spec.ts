@@ -1,0 +1,228 @@
+import { doseLedger, leases as leasesTable, runSamples, runs as runsTable, stepJournal } from '@graftlab/db';
+import { LEASE_TTL_MS } from '@graftlab/engine';
+import type { FencedCommandRecord, MqttTwin } from '@graftlab/twins';
+import { and, eq, inArray, like } from 'drizzle-orm';
+import { diagnoseUnfinished } from './support/diagnose';
+import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
+import { processState, workerPid } from './support/worker-process';
+
+/**
+ * Issue #17, Kleppmann's fencing case: a worker that is not dead but stands still (SIGSTOP: a long GC, a suspended
+ * VM) past its lease while another worker takes the instrument over, then wakes up believing it still holds it.
+ * Counted at the twins: no command of the stale worker carrying its old generation is accepted once a newer one
+ * exists; its run ends waiting for a person (or paused) with the lease named; no film gets more than its dose.
+ */
+const RUNS = 9;
+const DOSE_KGY = 6; // 30 s of exposure at p1 (12 kGy/h, 3600×): long enough to stop a worker during one
+/** Stopped at least this long: past the lease's time-to-live, so it expires and may be taken over. */
+const MIN_STOP_MS = LEASE_TTL_MS + 4_000;
+/** And at most this long: below BullMQ's job lock (60 s), so the job is still the stopped worker's on waking. */
+const MAX_STOP_MS = 45_000;
+const POSITION_REL_UNCERTAINTY = 0.03;
+const SHARED_POSITIONS = ['irradiator-1/p1', 'irradiator-1/p2', 'balance-1/pan'];
+
+jest.setTimeout(600_000);
+
+describe('lease fencing: a worker stopped past its lease wakes up fenced', () => {
+  let env: EngineStack;
+  const submitted: string[] = [];
+  const twin = (id: string) => env.lab.twins.get(id)!.instance as MqttTwin;
+
+  beforeAll(async () => {
+    env = await startEngineStack({
+      name: 'fencing',
+      workers: 2,
+      stationsPerWorker: [['reactor-1', 'reactor-3'], ['reactor-2']],
+      seed: 17,
+      // A move takes 0.33 s (20 lab minutes at 3600×), so a worker can be stopped while its move is under way.
+      adjustInventory: (inventory) => ({
+        ...inventory,
+        devices: inventory.devices.map((d) =>
+          d.id === 'robot-1' ? { ...d, limits: { ...d.limits, travelS: 1200 } } : d,
+        ),
+      }),
+    });
+    const protocol = readProtocol('test/fixtures/crash-graft.protocol.json');
+    for (let i = 0; i < RUNS; i++) {
+      const res = await env.api<{ id: string }>('POST', '/api/runs', {
+        protocol,
+        parameters: { dose: DOSE_KGY },
+        idempotencyKey: `fencing-${env.labId}-${i}`,
+      });
+      expect(res.status).toBe(201);
+      submitted.push(res.body.id);
+    }
+  });
+
+  afterAll(async () => {
+    // Never leave a stopped process behind, whatever failed.
+    for (const id of ['worker-1', 'worker-2']) {
+      try {
+        process.kill(workerPid(env.labId, id), 'SIGCONT');
+      } catch {
+        // not running
+      }
+    }
+    await env?.stop();
+  });
+
+  const isRunLease = (holder: string, worker: string) =>
+    holder.startsWith(`${worker}/`) && !holder.endsWith('/status-poll');
+
+  async function worker1Lease(resource: string) {
+    const [row] = await env.db.select().from(leasesTable).where(eq(leasesTable.resource, resource));
+    return row && isRunLease(row.holder, 'worker-1') ? row : undefined;
+  }
+
+  /** Commands the twin accepted from a holder's lease at or below `generation`, after `since` (ms). */
+  const acceptedStale = (records: readonly FencedCommandRecord[], holder: string, since: number) =>
+    records.filter((c) => c.verdict === 'accepted' && c.holder === holder && c.at >= since);
+
+  /**
+   * Stops worker-1 (SIGSTOP) for at least the lease's TTL and until `takenOver` holds (capped), then continues it.
+   * Returns when it was stopped and continued.
+   */
+  async function stopWorker1(takenOver: () => Promise<boolean>, what: string) {
+    const pid = workerPid(env.labId, 'worker-1');
+    process.kill(pid, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    try {
+      await eventually(
+        () => Promise.resolve(processState(pid)),
+        (s) => s === 'T',
+        2_000,
+        'worker-1 stopped',
+      );
+      await new Promise((r) => setTimeout(r, MIN_STOP_MS));
+      await eventually(takenOver, (t) => t, MAX_STOP_MS - MIN_STOP_MS, what);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    return { stoppedAt, continuedAt: Date.now(), pid };
+  }
+
+  /** Worker-1's run holding `holder` ends waiting for a person or paused, with the lost lease as its reason. */
+  async function expectStoppedForTheLease(holder: string) {
+    const runId = holder.split('/')[1];
+    const [run] = await eventually(
+      () => env.db.select().from(runsTable).where(eq(runsTable.id, runId)),
+      (r) => ['waiting-operator', 'paused'].includes(r[0]?.state ?? ''),
+      30_000,
+      `run ${runId} stopped after waking`,
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}\n${await diagnoseUnfinished(env, [runId], [])}`);
+    });
+    expect(run.stateReason ?? '').toMatch(/lease on (robot-1|irradiator-1|shutter-1) lost/);
+    return run;
+  }
+
+  it('robot: another worker takes the robot over while worker-1 stands still; worker-1 wakes up fenced', async () => {
+    // Worker-1 holding the robot for one of its runs, with a move under way.
+    const lease = await eventually(
+      async () => {
+        const row = await worker1Lease('robot-1');
+        if (!row) return undefined;
+        const moving = await env.db
+          .select({ id: stepJournal.id })
+          .from(stepJournal)
+          .where(
+            and(
+              eq(stepJournal.runId, row.holder.split('/')[1]),
+              eq(stepJournal.state, 'dispatched'),
+              like(stepJournal.stepKey, '%/move/%'),
+            ),
+          );
+        return moving.length ? row : undefined;
+      },
+      (r) => r !== undefined,
+      240_000,
+      'worker-1 moving a film with the robot',
+      25,
+    );
+    const robot = twin('robot-1');
+    const { stoppedAt, continuedAt } = await stopWorker1(
+      // Worker-2 commands the robot under a newer lease generation while worker-1 stands still.
+      async () =>
+        robot
+          .commands()
+          .some(
+            (c) =>
+              c.verdict === 'accepted' &&
+              c.at > stoppedAt &&
+              c.holder?.startsWith('worker-2/') &&
+              (c.generation ?? 0) > lease!.generation,
+          ),
+      'worker-2 commanding the robot under a newer generation',
+    );
+    await expectStoppedForTheLease(lease!.holder);
+    // Counted at the twin: nothing of worker-1's stale lease executed after it woke (a refusal as fenced is fine).
+    expect(acceptedStale(robot.commands(), lease!.holder, continuedAt)).toEqual([]);
+    // Nor ever a generation below one the robot had already seen.
+    const accepted = robot.commands().filter((c) => c.verdict === 'accepted' && c.generation !== undefined);
+    for (let i = 1; i < accepted.length; i++)
+      expect(accepted[i].generation!).toBeGreaterThanOrEqual(accepted[i - 1].generation!);
+    process.stdout.write(
+      `fencing (robot): worker-1 stopped ${continuedAt - stoppedAt} ms holding generation ${lease!.generation}; robot refused ${robot.counters().fenced ?? 0} stale command(s)\n`,
+    );
+  });
+
+  it('irradiator: worker-1 stopped mid-exposure past its lease wakes up fenced; no film gets more than its dose', async () => {
+    const irradiator = twin('irradiator-1');
+    // Worker-1 exposing one of its films: its irradiate step dispatched, the source up, the lease on the irradiator.
+    const lease = await eventually(
+      async () => {
+        const row = await worker1Lease('irradiator-1');
+        if (!row || !env.lab.world.sourceExposed('irradiator-1')) return undefined;
+        const exposing = await env.db
+          .select({ id: stepJournal.id })
+          .from(stepJournal)
+          .where(
+            and(
+              eq(stepJournal.runId, row.holder.split('/')[1]),
+              eq(stepJournal.stepKey, 'irradiate'),
+              eq(stepJournal.state, 'dispatched'),
+            ),
+          );
+        return exposing.length ? row : undefined;
+      },
+      (r) => r !== undefined,
+      300_000,
+      'worker-1 exposing a film',
+      50,
+    );
+    const { stoppedAt, continuedAt } = await stopWorker1(
+      // Its lease ran out and is no longer its own: taken over by worker-2 (or cleared as expired).
+      async () => {
+        const [row] = await env.db.select().from(leasesTable).where(eq(leasesTable.resource, 'irradiator-1'));
+        return !row || row.generation !== lease!.generation;
+      },
+      'the irradiator lease of worker-1 gone or superseded',
+    );
+    await expectStoppedForTheLease(lease!.holder);
+    expect(acceptedStale(irradiator.commands(), lease!.holder, continuedAt)).toEqual([]);
+    expect(acceptedStale(twin('robot-1').commands(), lease!.holder, continuedAt)).toEqual([]);
+    process.stdout.write(
+      `fencing (irradiator): worker-1 stopped ${continuedAt - stoppedAt} ms mid-exposure under generation ${lease!.generation}; irradiator refused ${irradiator.counters().fenced ?? 0} stale command(s)\n`,
+    );
+
+    // No film got more than its dose: the world's own absorbed dose, and the ledger never above it or the target.
+    const ledger = await env.db.select().from(doseLedger).where(inArray(doseLedger.runId, submitted));
+    const films = new Set(ledger.map((l) => l.sampleId));
+    for (const sampleId of films) {
+      const world = env.lab.world.sample(sampleId)?.doseKGy ?? 0;
+      const recorded = ledger.filter((l) => l.sampleId === sampleId).reduce((a, l) => a + l.deliveredKGy, 0);
+      expect(world).toBeLessThanOrEqual(DOSE_KGY * (1 + 4 * POSITION_REL_UNCERTAINTY));
+      expect(recorded).toBeLessThanOrEqual(DOSE_KGY * 1.01);
+    }
+    // The stale run's film: exposed once, by the shutter's own timing, never topped up by anyone.
+    const staleFilms = await env.db
+      .select({ id: runSamples.sampleId })
+      .from(runSamples)
+      .where(eq(runSamples.runId, lease!.holder.split('/')[1]));
+    expect(staleFilms.length).toBeGreaterThan(0);
+    for (const { id: sampleId } of staleFilms)
+      expect(env.lab.world.sample(sampleId)?.doseKGy ?? 0).toBeLessThanOrEqual(
+        DOSE_KGY * (1 + 4 * POSITION_REL_UNCERTAINTY),
+      );
+  });
+});
