@@ -82,7 +82,7 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
    * Stops worker-1 (SIGSTOP) for at least the lease's TTL and until `takenOver` holds (capped), then continues it.
    * Returns when it was stopped and continued.
    */
-  async function stopWorker1(takenOver: () => Promise<boolean>, what: string) {
+  async function stopWorker1(takenOver: (stoppedAt: number) => Promise<boolean>, what: string) {
     const pid = workerPid(env.labId, 'worker-1');
     process.kill(pid, 'SIGSTOP');
     const stoppedAt = Date.now();
@@ -94,7 +94,12 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
         'worker-1 stopped',
       );
       await new Promise((r) => setTimeout(r, MIN_STOP_MS));
-      await eventually(takenOver, (t) => t, MAX_STOP_MS - MIN_STOP_MS, what);
+      await eventually(
+        () => takenOver(stoppedAt),
+        (t) => t,
+        MAX_STOP_MS - MIN_STOP_MS,
+        what,
+      );
     } finally {
       process.kill(pid, 'SIGCONT');
     }
@@ -116,63 +121,13 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
     return run;
   }
 
-  it('robot: another worker takes the robot over while worker-1 stands still; worker-1 wakes up fenced', async () => {
-    // Worker-1 holding the robot for one of its runs, with a move under way.
-    const lease = await eventually(
-      async () => {
-        const row = await worker1Lease('robot-1');
-        if (!row) return undefined;
-        const moving = await env.db
-          .select({ id: stepJournal.id })
-          .from(stepJournal)
-          .where(
-            and(
-              eq(stepJournal.runId, row.holder.split('/')[1]),
-              eq(stepJournal.state, 'dispatched'),
-              like(stepJournal.stepKey, '%/move/%'),
-            ),
-          );
-        return moving.length ? row : undefined;
-      },
-      (r) => r !== undefined,
-      240_000,
-      'worker-1 moving a film with the robot',
-      25,
-    );
-    const robot = twin('robot-1');
-    const { stoppedAt, continuedAt } = await stopWorker1(
-      // Worker-2 commands the robot under a newer lease generation while worker-1 stands still.
-      async () =>
-        robot
-          .commands()
-          .some(
-            (c) =>
-              c.verdict === 'accepted' &&
-              c.at > stoppedAt &&
-              c.holder?.startsWith('worker-2/') &&
-              (c.generation ?? 0) > lease!.generation,
-          ),
-      'worker-2 commanding the robot under a newer generation',
-    );
-    await expectStoppedForTheLease(lease!.holder);
-    // Counted at the twin: nothing of worker-1's stale lease executed after it woke (a refusal as fenced is fine).
-    expect(acceptedStale(robot.commands(), lease!.holder, continuedAt)).toEqual([]);
-    // Nor ever a generation below one the robot had already seen.
-    const accepted = robot.commands().filter((c) => c.verdict === 'accepted' && c.generation !== undefined);
-    for (let i = 1; i < accepted.length; i++)
-      expect(accepted[i].generation!).toBeGreaterThanOrEqual(accepted[i - 1].generation!);
-    process.stdout.write(
-      `fencing (robot): worker-1 stopped ${continuedAt - stoppedAt} ms holding generation ${lease!.generation}; robot refused ${robot.counters().fenced ?? 0} stale command(s)\n`,
-    );
-  });
-
   it('irradiator: worker-1 stopped mid-exposure past its lease wakes up fenced; no film gets more than its dose', async () => {
     const irradiator = twin('irradiator-1');
     // Worker-1 exposing one of its films: its irradiate step dispatched, the source up, the lease on the irradiator.
     const lease = await eventually(
       async () => {
         const row = await worker1Lease('irradiator-1');
-        if (!row || !env.lab.world.sourceExposed('irradiator-1')) return undefined;
+        if (!row || !env.lab.world.sourceExposed('irradiator-1')) return null;
         const exposing = await env.db
           .select({ id: stepJournal.id })
           .from(stepJournal)
@@ -183,9 +138,9 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
               eq(stepJournal.state, 'dispatched'),
             ),
           );
-        return exposing.length ? row : undefined;
+        return exposing.length ? row : null;
       },
-      (r) => r !== undefined,
+      (r) => r !== null,
       300_000,
       'worker-1 exposing a film',
       50,
@@ -224,5 +179,55 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
       expect(env.lab.world.sample(sampleId)?.doseKGy ?? 0).toBeLessThanOrEqual(
         DOSE_KGY * (1 + 4 * POSITION_REL_UNCERTAINTY),
       );
+  });
+
+  it('robot: another worker takes the robot over while worker-1 stands still; worker-1 wakes up fenced', async () => {
+    // Worker-1 holding the robot for one of its runs, with a move under way.
+    const lease = await eventually(
+      async () => {
+        const row = await worker1Lease('robot-1');
+        if (!row) return null;
+        const moving = await env.db
+          .select({ id: stepJournal.id })
+          .from(stepJournal)
+          .where(
+            and(
+              eq(stepJournal.runId, row.holder.split('/')[1]),
+              eq(stepJournal.state, 'dispatched'),
+              like(stepJournal.stepKey, '%/move/%'),
+            ),
+          );
+        return moving.length ? row : null;
+      },
+      (r) => r !== null,
+      240_000,
+      'worker-1 moving a film with the robot',
+      25,
+    );
+    const robot = twin('robot-1');
+    const { stoppedAt, continuedAt } = await stopWorker1(
+      // Worker-2 commands the robot under a newer lease generation while worker-1 stands still.
+      async (stoppedAt) =>
+        robot
+          .commands()
+          .some(
+            (c) =>
+              c.verdict === 'accepted' &&
+              c.at > stoppedAt &&
+              c.holder?.startsWith('worker-2/') &&
+              (c.generation ?? 0) > lease!.generation,
+          ),
+      'worker-2 commanding the robot under a newer generation',
+    );
+    await expectStoppedForTheLease(lease!.holder);
+    // Counted at the twin: nothing of worker-1's stale lease executed after it woke (a refusal as fenced is fine).
+    expect(acceptedStale(robot.commands(), lease!.holder, continuedAt)).toEqual([]);
+    // Nor ever a generation below one the robot had already seen.
+    const accepted = robot.commands().filter((c) => c.verdict === 'accepted' && c.generation !== undefined);
+    for (let i = 1; i < accepted.length; i++)
+      expect(accepted[i].generation!).toBeGreaterThanOrEqual(accepted[i - 1].generation!);
+    process.stdout.write(
+      `fencing (robot): worker-1 stopped ${continuedAt - stoppedAt} ms holding generation ${lease!.generation}; robot refused ${robot.counters().fenced ?? 0} stale command(s)\n`,
+    );
   });
 });
