@@ -3,6 +3,7 @@ import { LEASE_TTL_MS } from '@graftlab/engine';
 import type { FencedCommandRecord, MqttTwin } from '@graftlab/twins';
 import { and, eq, inArray, like } from 'drizzle-orm';
 import { diagnoseUnfinished } from './support/diagnose';
+import { TestLabOperator } from './support/lab-operator';
 import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
 import { processState, workerPid } from './support/worker-process';
 
@@ -121,6 +122,73 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
     return run;
   }
 
+  it('robot: another worker takes the robot over while worker-1 stands still; worker-1 wakes up fenced', async () => {
+    // Worker-1 holding the robot for one of its runs, with a move under way.
+    const lease = await eventually(
+      async () => {
+        const row = await worker1Lease('robot-1');
+        if (!row) return null;
+        const moving = await env.db
+          .select({ id: stepJournal.id })
+          .from(stepJournal)
+          .where(
+            and(
+              eq(stepJournal.runId, row.holder.split('/')[1]),
+              eq(stepJournal.state, 'dispatched'),
+              like(stepJournal.stepKey, '%/move/%'),
+            ),
+          );
+        return moving.length ? row : null;
+      },
+      (r) => r !== null,
+      240_000,
+      'worker-1 moving a film with the robot',
+      25,
+    );
+    const robot = twin('robot-1');
+    const { stoppedAt, continuedAt } = await stopWorker1(
+      // Worker-2 commands the robot under a newer lease generation while worker-1 stands still.
+      async (stoppedAt) =>
+        robot
+          .commands()
+          .some(
+            (c) =>
+              c.verdict === 'accepted' &&
+              c.at > stoppedAt &&
+              c.holder?.startsWith('worker-2/') &&
+              (c.generation ?? 0) > lease!.generation,
+          ),
+      'worker-2 commanding the robot under a newer generation',
+    );
+    await expectStoppedForTheLease(lease!.holder);
+    // Counted at the twin: nothing of worker-1's stale lease executed after it woke (a refusal as fenced is fine).
+    expect(acceptedStale(robot.commands(), lease!.holder, continuedAt)).toEqual([]);
+    // Nor ever a generation below one the robot had already seen.
+    const accepted = robot.commands().filter((c) => c.verdict === 'accepted' && c.generation !== undefined);
+    for (let i = 1; i < accepted.length; i++)
+      expect(accepted[i].generation!).toBeGreaterThanOrEqual(accepted[i - 1].generation!);
+    process.stdout.write(
+      `fencing (robot): worker-1 stopped ${continuedAt - stoppedAt} ms holding generation ${lease!.generation}; robot refused ${robot.counters().fenced ?? 0} stale command(s)\n`,
+    );
+    // A person looks at the lab and settles the fenced run (the film is where the move put it, or still where it
+    // was), so the lab goes on: resuming after that is not blind.
+    const operator = new TestLabOperator(env);
+    await eventually(
+      async () => {
+        await operator.attend(submitted);
+        const [run] = await env.db
+          .select()
+          .from(runsTable)
+          .where(eq(runsTable.id, lease!.holder.split('/')[1]));
+        return run.state;
+      },
+      (state) => !['waiting-operator', 'paused'].includes(state),
+      30_000,
+      'the fenced run settled by the operator',
+      500,
+    );
+  });
+
   it('irradiator: worker-1 stopped mid-exposure past its lease wakes up fenced; no film gets more than its dose', async () => {
     const irradiator = twin('irradiator-1');
     // Worker-1 exposing one of its films: its irradiate step dispatched, the source up, the lease on the irradiator.
@@ -179,55 +247,5 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
       expect(env.lab.world.sample(sampleId)?.doseKGy ?? 0).toBeLessThanOrEqual(
         DOSE_KGY * (1 + 4 * POSITION_REL_UNCERTAINTY),
       );
-  });
-
-  it('robot: another worker takes the robot over while worker-1 stands still; worker-1 wakes up fenced', async () => {
-    // Worker-1 holding the robot for one of its runs, with a move under way.
-    const lease = await eventually(
-      async () => {
-        const row = await worker1Lease('robot-1');
-        if (!row) return null;
-        const moving = await env.db
-          .select({ id: stepJournal.id })
-          .from(stepJournal)
-          .where(
-            and(
-              eq(stepJournal.runId, row.holder.split('/')[1]),
-              eq(stepJournal.state, 'dispatched'),
-              like(stepJournal.stepKey, '%/move/%'),
-            ),
-          );
-        return moving.length ? row : null;
-      },
-      (r) => r !== null,
-      240_000,
-      'worker-1 moving a film with the robot',
-      25,
-    );
-    const robot = twin('robot-1');
-    const { stoppedAt, continuedAt } = await stopWorker1(
-      // Worker-2 commands the robot under a newer lease generation while worker-1 stands still.
-      async (stoppedAt) =>
-        robot
-          .commands()
-          .some(
-            (c) =>
-              c.verdict === 'accepted' &&
-              c.at > stoppedAt &&
-              c.holder?.startsWith('worker-2/') &&
-              (c.generation ?? 0) > lease!.generation,
-          ),
-      'worker-2 commanding the robot under a newer generation',
-    );
-    await expectStoppedForTheLease(lease!.holder);
-    // Counted at the twin: nothing of worker-1's stale lease executed after it woke (a refusal as fenced is fine).
-    expect(acceptedStale(robot.commands(), lease!.holder, continuedAt)).toEqual([]);
-    // Nor ever a generation below one the robot had already seen.
-    const accepted = robot.commands().filter((c) => c.verdict === 'accepted' && c.generation !== undefined);
-    for (let i = 1; i < accepted.length; i++)
-      expect(accepted[i].generation!).toBeGreaterThanOrEqual(accepted[i - 1].generation!);
-    process.stdout.write(
-      `fencing (robot): worker-1 stopped ${continuedAt - stoppedAt} ms holding generation ${lease!.generation}; robot refused ${robot.counters().fenced ?? 0} stale command(s)\n`,
-    );
   });
 });
