@@ -1,7 +1,15 @@
-import { doseLedger, leases as leasesTable, runSamples, runs as runsTable, stepJournal } from '@graftlab/db';
+import {
+  doseLedger,
+  leases as leasesTable,
+  runSamples,
+  runs as runsTable,
+  samples as samplesTable,
+  stepJournal,
+  UNSETTLED_STEP_STATES,
+} from '@graftlab/db';
 import { LEASE_TTL_MS } from '@graftlab/engine';
 import type { FencedCommandRecord, MqttTwin } from '@graftlab/twins';
-import { and, eq, inArray, like } from 'drizzle-orm';
+import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { diagnoseUnfinished } from './support/diagnose';
 import { TestLabOperator } from './support/lab-operator';
 import { eventually, readProtocol, startEngineStack, type EngineStack } from './support/engine-stack';
@@ -75,6 +83,35 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
     return row && isRunLease(row.holder, 'worker-1') ? row : undefined;
   }
 
+  /** Films of worker-1's runs lying in a shared instrument, or on their way into one (a move not confirmed). */
+  async function worker1FilmsInInstruments(): Promise<string[]> {
+    const worker1Runs = (
+      await env.db
+        .select({ id: runsTable.id })
+        .from(runsTable)
+        .where(inArray(runsTable.station, ['reactor-1', 'reactor-3']))
+    ).map((r) => r.id);
+    if (!worker1Runs.length) return [];
+    const lying = await env.db
+      .select({ id: samplesTable.id })
+      .from(samplesTable)
+      .innerJoin(runSamples, eq(runSamples.sampleId, samplesTable.id))
+      .where(
+        and(inArray(runSamples.runId, worker1Runs), inArray(samplesTable.currentLocation, SHARED_POSITIONS)),
+      );
+    const moving = await env.db
+      .select({ id: stepJournal.sampleId })
+      .from(stepJournal)
+      .where(
+        and(
+          inArray(stepJournal.runId, worker1Runs),
+          inArray(stepJournal.state, [...UNSETTLED_STEP_STATES]),
+          inArray(sql<string>`${stepJournal.request}->>'to'`, SHARED_POSITIONS),
+        ),
+      );
+    return [...lying, ...moving].map((f) => f.id ?? '?');
+  }
+
   /** Commands the twin accepted from a holder's lease at or below `generation`, after `since` (ms). */
   const acceptedStale = (records: readonly FencedCommandRecord[], holder: string, since: number) =>
     records.filter((c) => c.verdict === 'accepted' && c.holder === holder && c.at >= since);
@@ -123,13 +160,15 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
   }
 
   it('robot: another worker takes the robot over while worker-1 stands still; worker-1 wakes up fenced', async () => {
-    // Worker-1 holding the robot for one of its runs, with a move under way.
+    // Worker-1 holding the robot for one of its runs, with a move under way between two places outside the shared
+    // instruments and none of its films in (or on its way into) one: otherwise worker-2's runs would wait for that
+    // film (it pins its instrument) instead of using the robot.
     const lease = await eventually(
       async () => {
         const row = await worker1Lease('robot-1');
         if (!row) return null;
         const moving = await env.db
-          .select({ id: stepJournal.id })
+          .select({ to: sql<string>`${stepJournal.request}->>'to'` })
           .from(stepJournal)
           .where(
             and(
@@ -138,11 +177,12 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
               like(stepJournal.stepKey, '%/move/%'),
             ),
           );
-        return moving.length ? row : null;
+        if (!moving.some((m) => !SHARED_POSITIONS.includes(m.to))) return null;
+        return (await worker1FilmsInInstruments()).length ? null : row;
       },
       (r) => r !== null,
       240_000,
-      'worker-1 moving a film with the robot',
+      'worker-1 moving a film outside the shared instruments',
       25,
     );
     const robot = twin('robot-1');

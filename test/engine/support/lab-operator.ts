@@ -17,7 +17,7 @@ export class TestLabOperator {
   /** What it did, with the reason the run gave for stopping. */
   readonly actions: { runId: string; action: string; reason: string }[] = [];
 
-  constructor(private readonly env: EngineStack) {}
+  constructor(private readonly env: Pick<EngineStack, 'db' | 'lab' | 'api'>) {}
 
   async attend(runIds: readonly string[]): Promise<void> {
     await this.answerStalePrompts(runIds);
