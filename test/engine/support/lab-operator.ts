@@ -94,6 +94,14 @@ export class TestLabOperator {
       if (Math.abs(delivered - req.volumeMl) <= VOLUME_TOLERANCE * req.volumeMl) return 'done';
       return Math.abs(delivered) <= VOLUME_TOLERANCE * req.volumeMl ? 'redo' : 'partial';
     }
+    const targetKGy = req.targetKGy;
+    if (typeof targetKGy === 'number' && Array.isArray(req.samples)) {
+      // An irradiation: the person reads the films' dosimeters (the world's absorbed dose) against the target.
+      const doses = (req.samples as string[]).map((id) => this.env.lab.world.sample(id)?.doseKGy ?? 0);
+      if (doses.every((d) => d >= targetKGy * 0.9)) return 'done';
+      if (doses.every((d) => d === 0)) return 'redo';
+      return 'partial';
+    }
     return 'partial'; // anything else: a person would not guess
   }
 }

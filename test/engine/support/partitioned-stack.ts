@@ -199,8 +199,12 @@ export async function startPartitionedStack(options: {
         log,
         namespace,
       );
-      // Killed (not only terminated) before its namespace goes, whatever happens to the test.
-      cleanups.push(() => terminate(child, 10_000));
+      // Killed (not only terminated) before its namespace goes, whatever happens to the test; its links are
+      // restored first, so that it can shut down cleanly.
+      cleanups.push(() => {
+        for (const l of Object.values(links)) l.restore();
+        return terminate(child, 10_000);
+      });
       workers.push({ id, namespace, links, process: child });
     }
     const apiChild = await startApp('api', baseEnv, log);
