@@ -6,16 +6,7 @@ import type { LabClock } from '@graftlab/clock';
 import { APP_CONFIG, type AppConfig } from '@graftlab/config';
 import type { GraftlabDb } from '@graftlab/db';
 import type { MqttLink } from '@graftlab/devices';
-import {
-  DeviceHub,
-  LEASE_TTL_MS,
-  LeaseFence,
-  LeaseManager,
-  Reconciler,
-  RunEngine,
-  StallMonitor,
-  StationHeld,
-} from '@graftlab/engine';
+import { DeviceHub, LEASE_TTL_MS, LeaseManager, Reconciler, RunEngine, StationHeld } from '@graftlab/engine';
 import type { Inventory, InventoryStation } from '@graftlab/inventory';
 import { eq } from 'drizzle-orm';
 import { LeasesRepository, RunsRepository, suggestions } from '@graftlab/db';
@@ -33,6 +24,7 @@ import {
 import { bullConnection, DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl } from '@graftlab/runtime';
 import { LabOperatorChannel } from '../operator/lab-operator.channel';
 import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../worker.tokens';
+import { guardLeases } from './lease-guard';
 
 /** How soon a run whose station is held by another run under way is tried again. */
 const STATION_HELD_RETRY_MS = 2000;
@@ -54,7 +46,7 @@ export class StationAgent implements OnApplicationShutdown {
   private control!: RedisRunControl;
   private operator!: LabOperatorChannel;
   private leases!: LeaseManager;
-  private stalls?: StallMonitor;
+  private stopLeaseGuard?: () => void;
   private engine!: RunEngine;
   private reconciler!: Reconciler;
   private identities: Record<string, string> = {};
@@ -72,14 +64,6 @@ export class StationAgent implements OnApplicationShutdown {
     private readonly logger: PinoLogger,
   ) {
     logger.setContext(StationAgent.name);
-  }
-
-  /** The process stood still: its leases may have been taken over meanwhile; the lost ones stop their runs. */
-  private async afterStall(stalledMs: number): Promise<void> {
-    this.logger.warn({ stalledMs }, 'event loop stalled; re-checking leases before anything is sent');
-    const lost = await this.leases.recheckAll().catch(() => []);
-    for (const g of lost)
-      this.logger.warn({ resource: g.resource, holder: g.holder, generation: g.generation }, 'lease lost');
   }
 
   /** Devices connected and safe → journal reconciled → consuming. Throws (the worker exits) if devices are not ready. */
@@ -103,13 +87,7 @@ export class StationAgent implements OnApplicationShutdown {
     );
     await this.operator.listen();
     this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: LEASE_TTL_MS, retryMs: 100 });
-    // Every command to a shared instrument passes the lease fence; after a stall the leases are checked first.
-    this.hub.useFence(new LeaseFence(this.leases));
-    this.stalls = new StallMonitor({
-      thresholdMs: LEASE_TTL_MS / 5,
-      onStall: (ms) => void this.afterStall(ms),
-    });
-    this.stalls.start();
+    this.stopLeaseGuard = guardLeases(this.hub, this.leases, this.logger);
     this.engine = new RunEngine({
       db: this.db,
       inventory: this.inventory,
@@ -311,7 +289,7 @@ export class StationAgent implements OnApplicationShutdown {
       ),
       new Promise((r) => setTimeout(r, deadline).unref()),
     ]);
-    this.stalls?.stop();
+    this.stopLeaseGuard?.();
     this.leases?.stop();
     await this.control?.close();
     await this.operator?.close();
