@@ -173,7 +173,22 @@ describe('network partitions between a worker and the database, Redis, the broke
 
   it('never gave a film more than its dose, never dispensed twice, never accepted a stale generation', async () => {
     const ledger = await env.db.select().from(doseLedger).where(inArray(doseLedger.runId, submitted));
+    const limit = DOSE_KGY * (1 + 4 * POSITION_REL_UNCERTAINTY);
     for (const sampleId of new Set(ledger.map((l) => l.sampleId))) {
+      const world = env.lab.world.sample(sampleId)?.doseKGy ?? 0;
+      if (world > limit) {
+        // Say how: the film's ledger rows and the journal of the irradiations of its runs, with their history.
+        const runIds = [...new Set(ledger.filter((l) => l.sampleId === sampleId).map((l) => l.runId!))];
+        const journal = await env.db
+          .select()
+          .from(stepJournal)
+          .where(and(inArray(stepJournal.runId, runIds), eq(stepJournal.stepKey, 'irradiate')));
+        process.stdout.write(
+          `over-dosed film ${sampleId}: world ${world.toFixed(2)} kGy; ledger ${JSON.stringify(
+            ledger.filter((l) => l.sampleId === sampleId),
+          )}; journal ${JSON.stringify(journal)}\n`,
+        );
+      }
       expect(env.lab.world.sample(sampleId)?.doseKGy ?? 0).toBeLessThanOrEqual(
         DOSE_KGY * (1 + 4 * POSITION_REL_UNCERTAINTY),
       );
