@@ -1,5 +1,6 @@
 import {
   doseLedger,
+  type Lease,
   leases as leasesTable,
   runSamples,
   runs as runsTable,
@@ -117,31 +118,49 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
     records.filter((c) => c.verdict === 'accepted' && c.holder === holder && c.at >= since);
 
   /**
-   * Stops worker-1 (SIGSTOP) for at least the lease's TTL and until `takenOver` holds (capped), then continues it.
-   * Returns when it was stopped and continued.
+   * Finds a moment (`find` returns worker-1's lease then), stops worker-1 (SIGSTOP) and checks it still holds that
+   * lease under the same generation once stopped: a lease let go between the look and the stop is no fencing case,
+   * so it is continued at once and the next moment is looked for. Then it stays stopped for at least the lease's
+   * TTL and until `takenOver` holds (capped), and is continued.
    */
-  async function stopWorker1(takenOver: (stoppedAt: number) => Promise<boolean>, what: string) {
-    const pid = workerPid(env.labId, 'worker-1');
-    process.kill(pid, 'SIGSTOP');
-    const stoppedAt = Date.now();
-    try {
-      await eventually(
-        () => Promise.resolve(processState(pid)),
-        (s) => s === 'T',
-        2_000,
-        'worker-1 stopped',
-      );
-      await new Promise((r) => setTimeout(r, MIN_STOP_MS));
-      await eventually(
-        () => takenOver(stoppedAt),
-        (t) => t,
-        MAX_STOP_MS - MIN_STOP_MS,
-        what,
-      );
-    } finally {
-      process.kill(pid, 'SIGCONT');
+  async function stopWorker1Holding(
+    find: () => Promise<Lease | null>,
+    findWhat: string,
+    takenOver: (lease: Lease, stoppedAt: number) => Promise<boolean>,
+    what: string,
+  ) {
+    for (let attempt = 1; ; attempt++) {
+      expect(attempt).toBeLessThanOrEqual(4);
+      const seen = await eventually(find, (r) => r !== null, 240_000, findWhat, 25);
+      const pid = workerPid(env.labId, 'worker-1');
+      process.kill(pid, 'SIGSTOP');
+      const stoppedAt = Date.now();
+      try {
+        await eventually(
+          () => Promise.resolve(processState(pid)),
+          (st) => st === 'T',
+          2_000,
+          'worker-1 stopped',
+        );
+        const [now] = await env.db.select().from(leasesTable).where(eq(leasesTable.resource, seen!.resource));
+        if (now?.holder !== seen!.holder || now.generation !== seen!.generation) {
+          process.stdout.write(
+            `fencing: attempt ${attempt} does not count (${seen!.resource} let go before the stop)\n`,
+          );
+          continue; // the finally continues it
+        }
+        await new Promise((r) => setTimeout(r, MIN_STOP_MS));
+        await eventually(
+          () => takenOver(seen!, stoppedAt),
+          (t) => t,
+          MAX_STOP_MS - MIN_STOP_MS,
+          what,
+        );
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      return { lease: seen!, stoppedAt, continuedAt: Date.now() };
     }
-    return { stoppedAt, continuedAt: Date.now(), pid };
   }
 
   /** Worker-1's run holding `holder` ends waiting for a person or paused, with the lost lease as its reason. */
@@ -160,10 +179,11 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
   }
 
   it('robot: another worker takes the robot over while worker-1 stands still; worker-1 wakes up fenced', async () => {
+    const robot = twin('robot-1');
     // Worker-1 holding the robot for one of its runs, with a move under way between two places outside the shared
     // instruments and none of its films in (or on its way into) one: otherwise worker-2's runs would wait for that
     // film (it pins its instrument) instead of using the robot.
-    const lease = await eventually(
+    const { lease, stoppedAt, continuedAt } = await stopWorker1Holding(
       async () => {
         const row = await worker1Lease('robot-1');
         if (!row) return null;
@@ -180,35 +200,29 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
         if (!moving.some((m) => !SHARED_POSITIONS.includes(m.to))) return null;
         return (await worker1FilmsInInstruments()).length ? null : row;
       },
-      (r) => r !== null,
-      240_000,
       'worker-1 moving a film outside the shared instruments',
-      25,
-    );
-    const robot = twin('robot-1');
-    const { stoppedAt, continuedAt } = await stopWorker1(
       // Worker-2 commands the robot under a newer lease generation while worker-1 stands still.
-      async (stoppedAt) =>
+      async (held, since) =>
         robot
           .commands()
           .some(
             (c) =>
               c.verdict === 'accepted' &&
-              c.at > stoppedAt &&
+              c.at > since &&
               c.holder?.startsWith('worker-2/') &&
-              (c.generation ?? 0) > lease!.generation,
+              (c.generation ?? 0) > held.generation,
           ),
       'worker-2 commanding the robot under a newer generation',
     );
-    await expectStoppedForTheLease(lease!.holder);
+    await expectStoppedForTheLease(lease.holder);
     // Counted at the twin: nothing of worker-1's stale lease executed after it woke (a refusal as fenced is fine).
-    expect(acceptedStale(robot.commands(), lease!.holder, continuedAt)).toEqual([]);
+    expect(acceptedStale(robot.commands(), lease.holder, continuedAt)).toEqual([]);
     // Nor ever a generation below one the robot had already seen.
     const accepted = robot.commands().filter((c) => c.verdict === 'accepted' && c.generation !== undefined);
     for (let i = 1; i < accepted.length; i++)
       expect(accepted[i].generation!).toBeGreaterThanOrEqual(accepted[i - 1].generation!);
     process.stdout.write(
-      `fencing (robot): worker-1 stopped ${continuedAt - stoppedAt} ms holding generation ${lease!.generation}; robot refused ${robot.counters().fenced ?? 0} stale command(s)\n`,
+      `fencing (robot): worker-1 stopped ${continuedAt - stoppedAt} ms holding generation ${lease.generation}; robot refused ${robot.counters().fenced ?? 0} stale command(s)\n`,
     );
     // A person looks at the lab and settles the fenced run (the film is where the move put it, or still where it
     // was), so the lab goes on: resuming after that is not blind.
@@ -219,7 +233,7 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
         const [run] = await env.db
           .select()
           .from(runsTable)
-          .where(eq(runsTable.id, lease!.holder.split('/')[1]));
+          .where(eq(runsTable.id, lease.holder.split('/')[1]));
         return run.state;
       },
       (state) => !['waiting-operator', 'paused'].includes(state),
@@ -231,9 +245,16 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
 
   it('irradiator: worker-1 stopped mid-exposure past its lease wakes up fenced; no film gets more than its dose', async () => {
     const irradiator = twin('irradiator-1');
+    const operator = new TestLabOperator(env);
+    let attended = 0;
     // Worker-1 exposing one of its films: its irradiate step dispatched, the source up, the lease on the irradiator.
-    const lease = await eventually(
+    const { lease, stoppedAt, continuedAt } = await stopWorker1Holding(
       async () => {
+        // Runs stopped for a person meanwhile are attended, so the lab goes on until worker-1 exposes.
+        if (Date.now() - attended > 2_000) {
+          attended = Date.now();
+          await operator.attend(submitted);
+        }
         const row = await worker1Lease('irradiator-1');
         if (!row || !env.lab.world.sourceExposed('irradiator-1')) return null;
         const exposing = await env.db
@@ -248,24 +269,19 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
           );
         return exposing.length ? row : null;
       },
-      (r) => r !== null,
-      300_000,
       'worker-1 exposing a film',
-      50,
-    );
-    const { stoppedAt, continuedAt } = await stopWorker1(
       // Its lease ran out and is no longer its own: taken over by worker-2 (or cleared as expired).
-      async () => {
+      async (held) => {
         const [row] = await env.db.select().from(leasesTable).where(eq(leasesTable.resource, 'irradiator-1'));
-        return !row || row.generation !== lease!.generation;
+        return !row || row.generation !== held.generation;
       },
       'the irradiator lease of worker-1 gone or superseded',
     );
-    await expectStoppedForTheLease(lease!.holder);
-    expect(acceptedStale(irradiator.commands(), lease!.holder, continuedAt)).toEqual([]);
-    expect(acceptedStale(twin('robot-1').commands(), lease!.holder, continuedAt)).toEqual([]);
+    await expectStoppedForTheLease(lease.holder);
+    expect(acceptedStale(irradiator.commands(), lease.holder, continuedAt)).toEqual([]);
+    expect(acceptedStale(twin('robot-1').commands(), lease.holder, continuedAt)).toEqual([]);
     process.stdout.write(
-      `fencing (irradiator): worker-1 stopped ${continuedAt - stoppedAt} ms mid-exposure under generation ${lease!.generation}; irradiator refused ${irradiator.counters().fenced ?? 0} stale command(s)\n`,
+      `fencing (irradiator): worker-1 stopped ${continuedAt - stoppedAt} ms mid-exposure under generation ${lease.generation}; irradiator refused ${irradiator.counters().fenced ?? 0} stale command(s)\n`,
     );
 
     // No film got more than its dose: the world's own absorbed dose, and the ledger never above it or the target.
@@ -281,7 +297,7 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
     const staleFilms = await env.db
       .select({ id: runSamples.sampleId })
       .from(runSamples)
-      .where(eq(runSamples.runId, lease!.holder.split('/')[1]));
+      .where(eq(runSamples.runId, lease.holder.split('/')[1]));
     expect(staleFilms.length).toBeGreaterThan(0);
     for (const { id: sampleId } of staleFilms)
       expect(env.lab.world.sample(sampleId)?.doseKGy ?? 0).toBeLessThanOrEqual(
