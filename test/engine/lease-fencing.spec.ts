@@ -52,17 +52,21 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
         ),
       }),
     });
+    await submit(RUNS);
+  });
+
+  async function submit(n: number) {
     const protocol = readProtocol('test/fixtures/crash-graft.protocol.json');
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < n; i++) {
       const res = await env.api<{ id: string }>('POST', '/api/runs', {
         protocol,
         parameters: { dose: DOSE_KGY },
-        idempotencyKey: `fencing-${env.labId}-${i}`,
+        idempotencyKey: `fencing-${env.labId}-${submitted.length}`,
       });
       expect(res.status).toBe(201);
       submitted.push(res.body.id);
     }
-  });
+  }
 
   afterAll(async () => {
     // Never leave a stopped process behind, whatever failed.
@@ -150,17 +154,47 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
           continue; // the finally continues it
         }
         await new Promise((r) => setTimeout(r, MIN_STOP_MS));
-        await eventually(
-          () => takenOver(seen!, stoppedAt),
-          (t) => t,
-          MAX_STOP_MS - MIN_STOP_MS,
-          what,
-        );
+        const deadline = Date.now() + MAX_STOP_MS - MIN_STOP_MS;
+        let taken = await takenOver(seen!, stoppedAt);
+        while (!taken && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 200));
+          taken = await takenOver(seen!, stoppedAt);
+        }
+        if (!taken) {
+          // The other worker had no use for the instrument meanwhile (its runs waited elsewhere): no take-over to
+          // show. Worker-1 still wakes up fenced (its lease ran out); a person settles that run and we try again.
+          process.kill(pid, 'SIGCONT');
+          await expectStoppedForTheLease(seen!.holder);
+          process.stdout.write(
+            `fencing: attempt ${attempt} does not count (nobody took ${seen!.resource} over: ${what})\n`,
+          );
+          await settleByOperator(seen!.holder);
+          continue;
+        }
       } finally {
         process.kill(pid, 'SIGCONT');
       }
       return { lease: seen!, stoppedAt, continuedAt: Date.now() };
     }
+  }
+
+  /** A person looks at the lab and settles a run stopped for them (resolving its uncertain step from the world). */
+  async function settleByOperator(holder: string) {
+    const operator = new TestLabOperator(env);
+    await eventually(
+      async () => {
+        await operator.attend(submitted);
+        const [run] = await env.db
+          .select()
+          .from(runsTable)
+          .where(eq(runsTable.id, holder.split('/')[1]));
+        return run.state;
+      },
+      (state) => !['waiting-operator', 'paused'].includes(state),
+      30_000,
+      'the fenced run settled by the operator',
+      500,
+    );
   }
 
   /** Worker-1's run holding `holder` ends waiting for a person or paused, with the lost lease as its reason. */
@@ -226,26 +260,14 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
     );
     // A person looks at the lab and settles the fenced run (the film is where the move put it, or still where it
     // was), so the lab goes on: resuming after that is not blind.
-    const operator = new TestLabOperator(env);
-    await eventually(
-      async () => {
-        await operator.attend(submitted);
-        const [run] = await env.db
-          .select()
-          .from(runsTable)
-          .where(eq(runsTable.id, lease.holder.split('/')[1]));
-        return run.state;
-      },
-      (state) => !['waiting-operator', 'paused'].includes(state),
-      30_000,
-      'the fenced run settled by the operator',
-      500,
-    );
+    await settleByOperator(lease.holder);
   });
 
   it('irradiator: worker-1 stopped mid-exposure past its lease wakes up fenced; no film gets more than its dose', async () => {
     const irradiator = twin('irradiator-1');
     const operator = new TestLabOperator(env);
+    // Fresh runs, so worker-1 still has exposures ahead whatever the robot case took.
+    await submit(6);
     let attended = 0;
     // Worker-1 exposing one of its films: its irradiate step dispatched, the source up, the lease on the irradiator.
     const { lease, stoppedAt, continuedAt } = await stopWorker1Holding(
