@@ -73,7 +73,7 @@ async function terminate(child: ChildProcess, ms: number): Promise<void> {
   child.kill('SIGTERM');
   const late = await Promise.race([
     exited.then(() => false),
-    new Promise<boolean>((r) => setTimeout(() => r(true), ms)),
+    new Promise<boolean>((r) => setTimeout(() => r(true), ms).unref()),
   ]);
   if (late) {
     child.kill('SIGKILL');
