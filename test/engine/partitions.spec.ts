@@ -77,19 +77,10 @@ describe('network partitions between a worker and the database, Redis and the br
     await env?.stop();
   });
 
-  /** The shortened GMA grafting protocol with a slow dispense (2.7 s real), so a cut can land in one. */
-  function protocol(): Record<string, unknown> {
-    const p = readProtocol(CRASH_GRAFT) as { steps: Record<string, unknown>[] };
-    return {
-      ...p,
-      steps: p.steps.map((s) => (s.key === 'dispense-monomer' ? { ...s, rate: '0.25 mL/min' } : s)),
-    };
-  }
-
   async function submit(n: number): Promise<void> {
     for (let i = 0; i < n; i++) {
       const res = await env.api<{ id: string }>('POST', '/api/runs', {
-        protocol: protocol(),
+        protocol: readProtocol(CRASH_GRAFT),
         parameters: { dose: DOSE_KGY },
         idempotencyKey: `partitions-${env.labId}-${submitted.length}`,
       });
