@@ -95,7 +95,13 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
       await env.db
         .select({ id: runsTable.id })
         .from(runsTable)
-        .where(inArray(runsTable.station, ['reactor-1', 'reactor-3']))
+        .where(
+          and(
+            inArray(runsTable.station, ['reactor-1', 'reactor-3']),
+            // Ended runs' films are unloaded (or left for a person); only runs still under way move theirs on.
+            inArray(runsTable.state, ['queued', 'running', 'paused', 'waiting-operator']),
+          ),
+        )
     ).map((r) => r.id);
     if (!worker1Runs.length) return [];
     const lying = await env.db
