@@ -44,12 +44,12 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
       workers: 2,
       stationsPerWorker: [['reactor-1', 'reactor-3'], ['reactor-2']],
       seed: 17,
-      // A move takes 1 s (an hour of lab time at 3600×), so a worker can be stopped while its move is under way
-      // even when the machine is busy and the test looks less often.
+      // A move takes 0.33 s (20 lab minutes at 3600×), so a worker can be stopped while its move is under way; a
+      // slower robot would break the protocol's 30-minute window between exposure and monomer (films invalidated).
       adjustInventory: (inventory) => ({
         ...inventory,
         devices: inventory.devices.map((d) =>
-          d.id === 'robot-1' ? { ...d, limits: { ...d.limits, travelS: 3600 } } : d,
+          d.id === 'robot-1' ? { ...d, limits: { ...d.limits, travelS: 1200 } } : d,
         ),
       }),
     });
