@@ -216,7 +216,9 @@ describe('lease fencing: a worker stopped past its lease wakes up fenced', () =>
     ).catch(async (e: Error) => {
       throw new Error(`${e.message}\n${await diagnoseUnfinished(env, [runId], [])}`);
     });
-    expect(run.stateReason ?? '').toMatch(/lease on (robot-1|irradiator-1|shutter-1|balance-1) lost: .*another worker may be acting/);
+    expect(run.stateReason ?? '').toMatch(
+      /lease on (robot-1|irradiator-1|shutter-1|balance-1) lost: .*another worker may be acting/,
+    );
     return run;
   }
 
