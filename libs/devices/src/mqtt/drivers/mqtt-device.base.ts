@@ -3,7 +3,6 @@ import type { InventoryDevice } from '@graftlab/inventory';
 import { DeviceError } from '../../capabilities/device-error';
 import type { CommandOptions, DeviceEvent, DeviceStatus } from '../../capabilities/device.capability';
 import type { DriverContext } from '../../driver-context';
-import { FENCE_FIELD } from '../../fencing/command-fence';
 import type { MqttLink, MqttMessage } from '../mqtt-link';
 import { deviceTopic, parseJsonObject, topics, type CommandPayload, type ReplyPayload } from '../mqtt-topics';
 
@@ -124,29 +123,19 @@ export abstract class MqttDeviceBase {
     };
   }
 
-  /**
-   * Sends cmd/<name> as an MQTT 5 request and waits for its completion. A leased instrument's command carries the
-   * lease's fencing token (payload field `fence`), which the facility controller checks against the highest it saw.
-   */
-  protected async command(
+  /** Sends cmd/<name> as an MQTT 5 request and waits for its completion. */
+  protected command(
     name: string,
     payload: Omit<CommandPayload, 'commandId'> & { commandId?: string },
     options?: CommandOptions & { realTimeoutMs?: number },
   ): Promise<ReplyPayload> {
     if (this.online === false)
-      throw new DeviceError('disconnected', this.id, 'device is offline (last will)');
+      return Promise.reject(new DeviceError('disconnected', this.id, 'device is offline (last will)'));
     const commandId = payload.commandId ?? `${this.id}-${randomUUID()}`;
-    const fence = await this.ctx.fence?.admit(this.id, { confirm: false });
-    this.ctx.log?.({
-      event: 'mqtt-command',
-      deviceId: this.id,
-      command: name,
-      commandId,
-      generation: fence?.generation,
-    });
+    this.ctx.log?.({ event: 'mqtt-command', deviceId: this.id, command: name, commandId });
     return this.link.request(
       topics.command(this.ctx.labId, this.id, name),
-      { ...payload, commandId, ...(fence ? { [FENCE_FIELD]: fence } : {}) },
+      { ...payload, commandId },
       {
         deviceId: this.id,
         timeoutMs: options?.realTimeoutMs ?? this.timeout(options),
