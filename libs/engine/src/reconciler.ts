@@ -2,7 +2,13 @@ import type { LabClock } from '@graftlab/clock';
 import type { JournalEntry, Run } from '@graftlab/db';
 import type { DispenseCounters, ShutterCounters } from '@graftlab/devices';
 import { doseRateAt, type Inventory } from '@graftlab/inventory';
-import { StoredPlanRejected, type ExecutionPlan, type PlannedStep, type StepType } from '@graftlab/protocol';
+import {
+  allSteps,
+  StoredPlanRejected,
+  type ExecutionPlan,
+  type PlannedStep,
+  type StepType,
+} from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
 import type { EngineRepositories } from './engine.repositories';
 import { deliveredByStep, doseComplete, doseOf, ledgerRow, remainingKGy } from './dose-account';
@@ -109,7 +115,7 @@ export class Reconciler {
     const request = (row.request ?? {}) as Record<string, unknown>;
     if (row.stepKey.includes('/move/')) return this.settleMove(row, request);
     const topKey = row.stepKey.split('/')[0];
-    const step = flatSteps(plan.steps).find((s) => s.key === topKey);
+    const step = allSteps(plan.steps).find((s) => s.key === topKey);
     if (!step) return { kind: 'operator', reason: `${row.stepKey}: not a step of the run's plan` };
     const evidence = evidenceFor(step.type);
     switch (evidence) {
@@ -323,10 +329,6 @@ function byPolicy(step: PlannedStep, row: JournalEntry): Verdict {
     default:
       return unreachable(policy);
   }
-}
-
-function flatSteps(steps: readonly PlannedStep[]): PlannedStep[] {
-  return steps.flatMap((s) => [s, ...flatSteps(s.children ?? [])]);
 }
 
 function unreachable(value: never): never {

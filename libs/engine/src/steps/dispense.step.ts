@@ -1,5 +1,5 @@
 import type { NewReading } from '@graftlab/db';
-import type { PlannedStep } from '@graftlab/protocol';
+import { allSteps, type PlannedStep } from '@graftlab/protocol';
 import { journaled } from '../journaled';
 import { M3_PER_ML, siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
@@ -83,7 +83,7 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
 
 /** The first dispense after the plan's last irradiation: the moment the monomer meets the irradiated film. */
 function isMonomerContact(ctx: RunContext, step: PlannedStep): boolean {
-  const order = ctx.plan.steps.flatMap((s) => [s, ...(s.children ?? [])]);
+  const order = allSteps(ctx.plan.steps);
   const lastIrradiation = order.map((s) => s.type).lastIndexOf('irradiate');
   if (lastIrradiation < 0) return false;
   return order.slice(lastIrradiation + 1).find((s) => s.type === 'dispense')?.key === step.key;
