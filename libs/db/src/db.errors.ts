@@ -34,6 +34,10 @@ const CONNECTION_CODES = new Set([
   'EPIPE',
   'EHOSTUNREACH',
   'ENOTFOUND',
+  // A network partition (the link to the database host down, no route): found by the partition tests.
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTDOWN',
 ]);
 /** PostgreSQL SQLSTATEs of a lost server: class 08 (connection exception) and 57P01–57P03 (shut down, starting up). */
 const SERVER_GONE = /^(08...|57P0[123])$/;

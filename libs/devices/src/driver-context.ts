@@ -1,4 +1,5 @@
 import type { LabClock } from '@graftlab/clock';
+import type { CommandFence } from './fencing/command-fence';
 import type { MqttLink } from './mqtt/mqtt-link';
 
 /** What a driver gets besides its inventory entry. */
@@ -11,4 +12,6 @@ export interface DriverContext {
   readonly mqtt?: MqttLink;
   /** Structured log sink (one JSON object per event, with deviceId). */
   readonly log?: (event: Record<string, unknown>) => void;
+  /** The lease gate of a shared instrument: asked before every command's bytes go out (absent for owned devices). */
+  readonly fence?: CommandFence;
 }

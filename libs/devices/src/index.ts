@@ -2,6 +2,7 @@ export * from './capabilities/capabilities';
 export * from './capabilities/device.capability';
 export { DeviceError, isDeviceError, type DeviceErrorKind } from './capabilities/device-error';
 export type { DriverContext } from './driver-context';
+export * from './fencing/command-fence';
 export type {
   MqttLink,
   MqttLinkEvent,

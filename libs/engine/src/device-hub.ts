@@ -1,7 +1,8 @@
-import type { AnyDevice, Device } from '@graftlab/devices';
+import type { AnyDevice, CommandFence, Device } from '@graftlab/devices';
 import type { DeviceRole, Inventory, InventoryDevice, InventoryStation } from '@graftlab/inventory';
 
-export type DeviceFactory = (device: InventoryDevice) => AnyDevice;
+/** Creates a driver; a shared instrument's gets the lease fence its commands must pass. */
+export type DeviceFactory = (device: InventoryDevice, extras?: { fence?: CommandFence }) => AnyDevice;
 type RoleMap = {
   [R in DeviceRole]: Extract<AnyDevice, { role: R }>;
 };
@@ -16,6 +17,7 @@ export class DeviceHub {
   private readonly owned = new Map<string, AnyDevice>();
   /** Shared instruments open here, with the connect every user awaits (two users never open one twice). */
   private readonly shared = new Map<string, { device: AnyDevice; users: number; ready: Promise<void> }>();
+  private fence?: CommandFence;
 
   constructor(
     private readonly inventory: Inventory,
@@ -43,6 +45,11 @@ export class DeviceHub {
     if (failures.length) throw new Error(`devices not ready: ${failures.join('; ')}`);
   }
 
+  /** From now on, shared instruments are opened with this lease fence in their drivers' context. */
+  useFence(fence: CommandFence): void {
+    this.fence = fence;
+  }
+
   ownedDevices(): AnyDevice[] {
     return [...this.owned.values()];
   }
@@ -67,7 +74,7 @@ export class DeviceHub {
     else {
       let entry = this.shared.get(deviceId);
       if (!entry) {
-        const created = this.create(this.entry(deviceId));
+        const created = this.create(this.entry(deviceId), { fence: this.fence });
         const ready = created.connect({ timeoutMs }).catch(async (e: unknown) => {
           // Not open: forget it, so that every user waiting on this connect fails and the next one opens afresh.
           if (this.shared.get(deviceId)?.device === created) this.shared.delete(deviceId);

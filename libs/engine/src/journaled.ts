@@ -2,6 +2,7 @@ import { commandIdFor, type JournalEntry, type NewReading } from '@graftlab/db';
 import { DeviceError } from '@graftlab/devices';
 import type { SettlementPolicy } from '@graftlab/protocol';
 import { NothingDelivered, OperatorNeededError, SafetyRefusal } from './engine.errors';
+import { LeaseLost } from './lease-fence';
 import type { RunContext } from './run-context';
 
 /** How the journal says a step key stands when a run (re)starts. */
@@ -101,6 +102,17 @@ export async function journaled<T extends Record<string, unknown>>(
     if (e instanceof SafetyRefusal) {
       await ctx.journal.record({ ...base, attempt, to: 'failed', reason: e.message });
       throw e;
+    }
+    if (e instanceof DeviceError && e.kind === 'fenced') {
+      // Refused for a lost lease (by our gate or the instrument): this command did not run, but the step's earlier ones
+      // may have (a poll fenced mid-exposure), and another worker may be acting: settled from the devices.
+      await ctx.journal.record({
+        ...base,
+        attempt,
+        to: 'uncertain',
+        reason: e.message,
+      });
+      throw new LeaseLost(e.deviceId, e.message);
     }
     if (e instanceof DeviceError) {
       await ctx.journal.record({ ...base, attempt, to: 'uncertain', reason: `${e.kind}: ${e.message}` });

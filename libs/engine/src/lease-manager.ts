@@ -1,4 +1,5 @@
-import type { LeasesRepository } from '@graftlab/db';
+import { performance } from 'node:perf_hooks';
+import type { Lease, LeasesRepository } from '@graftlab/db';
 
 /** SiLA 2 lock timeout of instrument leases: a worker that stops renewing (it died) loses them after this. */
 export const LEASE_TTL_MS = 15_000;
@@ -10,6 +11,17 @@ export interface LeaseOptions {
   readonly retryMs: number;
 }
 
+/** A lease this process was granted: its fencing generation and when the database last confirmed it. */
+export interface LeaseGrant {
+  readonly resource: string;
+  readonly holder: string;
+  readonly generation: number;
+  /** Monotonic ms (performance.now) when the confirming round trip was sent: the lease is ours until then + TTL. */
+  confirmedAt: number;
+  /** Set once the lease is known lost (taken over, expired, released by another): every command is refused. */
+  lost?: string;
+}
+
 /**
  * Leases on shared instruments, held by one run at a time across its consecutive steps and renewed while held.
  * A set of instruments is taken all or nothing (in a fixed order), so two runs never deadlock half-way.
@@ -17,15 +29,82 @@ export interface LeaseOptions {
  */
 export class LeaseManager {
   private readonly held = new Map<string, string>(); // resource → holder
+  /** Grants with their generations; a lost one stays (tombstone) until its holder lets go, so nothing slips out. */
+  private readonly grants = new Map<string, LeaseGrant>();
+  private readonly lostListeners = new Set<(grant: LeaseGrant) => void>();
   private renewTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly repo: Pick<LeasesRepository, 'acquire' | 'renew' | 'release'>,
+    private readonly repo: Pick<LeasesRepository, 'acquire' | 'renew' | 'release' | 'confirm'>,
     private readonly options: LeaseOptions,
   ) {}
 
   holderOf(resource: string): string | undefined {
     return this.held.get(resource);
+  }
+
+  get ttlMs(): number {
+    return this.options.ttlMs;
+  }
+
+  /** The grant (with its generation) this process holds on a resource, lost or not. */
+  grantOf(resource: string): LeaseGrant | undefined {
+    return this.grants.get(resource);
+  }
+
+  /** Called when a held lease turns out lost (renewal refused, fencing check, check after a stall). */
+  onLost(listener: (grant: LeaseGrant) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /**
+   * Checks in the database that the lease is still ours under its generation, renewing it in the same statement.
+   * False (and the grant marked lost) when it is not; a database error propagates (nothing is known then).
+   */
+  async confirm(grant: LeaseGrant): Promise<boolean> {
+    if (grant.lost) return false;
+    const sentAt = performance.now();
+    const row = await this.repo.confirm(grant.resource, grant.holder, grant.generation, this.options.ttlMs);
+    if (!row) {
+      this.markLost(
+        grant,
+        `lease on ${grant.resource} (generation ${grant.generation}) was lost or taken over`,
+      );
+      return false;
+    }
+    if (this.grants.get(grant.resource) === grant) grant.confirmedAt = Math.max(grant.confirmedAt, sentAt);
+    return true;
+  }
+
+  /**
+   * After the process stood still (a long pause, SIGSTOP, a suspended VM): no lease counts as confirmed any more,
+   * and each is checked now; the lost ones are reported to the listeners (their runs stop and are reconciled).
+   */
+  async recheckAll(): Promise<LeaseGrant[]> {
+    const grants = [...this.grants.values()].filter((g) => !g.lost);
+    for (const g of grants) g.confirmedAt = Number.NEGATIVE_INFINITY;
+    const lost: LeaseGrant[] = [];
+    for (const g of grants) if (!(await this.confirm(g).catch(() => true))) lost.push(g);
+    return lost;
+  }
+
+  private markLost(grant: LeaseGrant, reason: string): void {
+    if (grant.lost) return;
+    grant.lost = reason;
+    if (this.held.get(grant.resource) === grant.holder) this.held.delete(grant.resource);
+    for (const l of this.lostListeners) l(grant);
+  }
+
+  private granted(lease: Lease, holder: string, sentAt: number): void {
+    const known = this.grants.get(lease.resource);
+    if (known && !known.lost && known.holder === holder && known.generation === lease.generation) return;
+    this.grants.set(lease.resource, {
+      resource: lease.resource,
+      holder,
+      generation: lease.generation,
+      confirmedAt: sentAt,
+    });
   }
 
   /**
@@ -45,11 +124,13 @@ export class LeaseManager {
       let ok = true;
       for (const r of wanted) {
         if (this.held.get(r) === holder) continue;
+        const sentAt = performance.now();
         const lease = await this.repo.acquire(r, holder, this.options.ttlMs, runId);
         if (!lease) {
           ok = false;
           break;
         }
+        this.granted(lease, holder, sentAt);
         this.held.set(r, holder);
         taken.push(r);
       }
@@ -72,6 +153,8 @@ export class LeaseManager {
 
   async release(resources: readonly string[], holder: string): Promise<void> {
     for (const r of resources) {
+      const grant = this.grants.get(r);
+      if (grant?.holder === holder) this.grants.delete(r);
       if (this.held.get(r) !== holder) continue;
       this.held.delete(r);
       await this.repo.release(r, holder).catch(() => undefined);
@@ -79,10 +162,11 @@ export class LeaseManager {
   }
 
   async releaseAllOf(holder: string): Promise<void> {
-    await this.release(
-      [...this.held.entries()].filter(([, h]) => h === holder).map(([r]) => r),
-      holder,
-    );
+    const resources = new Set([
+      ...[...this.held.entries()].filter(([, h]) => h === holder).map(([r]) => r),
+      ...[...this.grants.values()].filter((g) => g.holder === holder).map((g) => g.resource),
+    ]);
+    await this.release([...resources], holder);
   }
 
   stop(): void {
@@ -94,8 +178,12 @@ export class LeaseManager {
     if (this.renewTimer) return;
     this.renewTimer = setInterval(
       () => {
-        for (const [r, holder] of this.held)
-          void this.repo.renew(r, holder, this.options.ttlMs).catch(() => undefined);
+        // Renewal is the fencing check too: a lease no longer ours under its generation is reported lost.
+        for (const [r, holder] of this.held) {
+          const grant = this.grants.get(r);
+          if (grant?.holder === holder) void this.confirm(grant).catch(() => undefined);
+          else void this.repo.renew(r, holder, this.options.ttlMs).catch(() => undefined);
+        }
       },
       Math.max(100, this.options.ttlMs / 3),
     );

@@ -19,6 +19,7 @@ import {
   SafetyRefusal,
   StationHeld,
 } from './engine.errors';
+import { LeaseLost } from './lease-fence';
 import type { LeaseManager } from './lease-manager';
 import type { OperatorChannel } from './operator-channel';
 import { outputsWithUncertainty } from './results';
@@ -130,6 +131,11 @@ export class RunEngine {
       if (request.kind === 'pause' && request.mode === 'safe-point') return;
       abort.abort(new RunInterrupted(request.kind === 'pause' ? 'pause' : request.kind, request.reason));
     });
+    // A lease of this run found lost (renewal, fencing gate, check after a stall): stop acting at once.
+    const offLost = deps.leases.onLost((grant) => {
+      if (grant.holder === `${deps.workerId}/${runId}` && !abort.signal.aborted)
+        abort.abort(new LeaseLost(grant.resource, grant.lost ?? 'taken over'));
+    });
     const ctx: RunContext = {
       runId,
       protocol,
@@ -176,6 +182,7 @@ export class RunEngine {
       return await this.settleFailure(ctx, e);
     } finally {
       unsubscribe();
+      offLost();
       jobSignal?.removeEventListener('abort', onJobAbort);
       await deps.leases.releaseAllOf(ctx.holder);
     }
@@ -184,7 +191,13 @@ export class RunEngine {
   /** What a failure means for the run: paused, waiting for a person, aborted or failed — always with the reason. */
   private async settleFailure(ctx: RunContext, e: unknown): Promise<RunOutcome> {
     const { deps } = this;
-    const error = e instanceof Error ? e : new Error(String(e));
+    // Whatever the step threw on the way out, a lost lease is why the run stopped.
+    const error =
+      ctx.signal.reason instanceof LeaseLost
+        ? ctx.signal.reason
+        : e instanceof Error
+          ? e
+          : new Error(String(e));
     const interrupted =
       error instanceof RunInterrupted
         ? error

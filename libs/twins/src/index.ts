@@ -4,7 +4,13 @@ export { PROPERTY_TRUTH, degreeOfGraftingPct, type SampleTruth } from './world/s
 export { ManualClock } from './world/manual-clock';
 export * from './faults/fault-plan';
 export { ActiveFaultPlan } from './faults/active-fault-plan';
-export { MqttTwin, TwinRefusal, type TwinBrokerOptions, type Execution } from './mqtt/mqtt-twin.base';
+export {
+  MqttTwin,
+  TwinRefusal,
+  type TwinBrokerOptions,
+  type Execution,
+  type FencedCommandRecord,
+} from './mqtt/mqtt-twin.base';
 export { IrradiatorTwin, IRRADIATOR_FW, type FacilityState } from './mqtt/irradiator.twin';
 export { O2SensorTwin, O2_SENSOR_FW } from './mqtt/o2-sensor.twin';
 export { RobotTwin, ROBOT_FW } from './mqtt/robot.twin';

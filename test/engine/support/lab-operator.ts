@@ -17,7 +17,7 @@ export class TestLabOperator {
   /** What it did, with the reason the run gave for stopping. */
   readonly actions: { runId: string; action: string; reason: string }[] = [];
 
-  constructor(private readonly env: EngineStack) {}
+  constructor(private readonly env: Pick<EngineStack, 'db' | 'lab' | 'api'>) {}
 
   async attend(runIds: readonly string[]): Promise<void> {
     await this.answerStalePrompts(runIds);
@@ -93,6 +93,14 @@ export class TestLabOperator {
       const delivered = pumped - doneMl;
       if (Math.abs(delivered - req.volumeMl) <= VOLUME_TOLERANCE * req.volumeMl) return 'done';
       return Math.abs(delivered) <= VOLUME_TOLERANCE * req.volumeMl ? 'redo' : 'partial';
+    }
+    const targetKGy = req.targetKGy;
+    if (typeof targetKGy === 'number' && Array.isArray(req.samples)) {
+      // An irradiation: the person reads the films' dosimeters (the world's absorbed dose) against the target.
+      const doses = (req.samples as string[]).map((id) => this.env.lab.world.sample(id)?.doseKGy ?? 0);
+      if (doses.every((d) => d >= targetKGy * 0.9)) return 'done';
+      if (doses.every((d) => d === 0)) return 'redo';
+      return 'partial';
     }
     return 'partial'; // anything else: a person would not guess
   }

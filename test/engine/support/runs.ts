@@ -58,7 +58,7 @@ export async function runsUnderWay(
  * dispensed once, one left uncertain (for a person) at most once, and every completed run exactly once.
  */
 export async function expectDispensedOnce(
-  env: EngineStack,
+  env: Pick<EngineStack, 'db' | 'lab'>,
   station: string,
   runs: readonly { id: string; station?: string | null; state: string }[],
 ): Promise<void> {

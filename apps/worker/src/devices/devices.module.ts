@@ -62,8 +62,14 @@ import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../wor
         mqtt: MqttLink,
       ) => {
         const logger = createLogger('worker', c.logLevel);
-        return new DeviceHub(inv, stations, (device) =>
-          createDevice(device, { clock, labId, mqtt, log: (e) => logger.debug(e, 'device') }),
+        return new DeviceHub(inv, stations, (device, extras) =>
+          createDevice(device, {
+            clock,
+            labId,
+            mqtt,
+            log: (e) => logger.debug(e, 'device'),
+            fence: extras?.fence,
+          }),
         );
       },
     },

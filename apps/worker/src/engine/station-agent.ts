@@ -27,6 +27,7 @@ import { DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl, STATION_QUEUES } fro
 import { LabOperatorChannel } from '../operator/lab-operator.channel';
 import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../worker.tokens';
 import { EstopService } from './estop.service';
+import { guardLeases } from './lease-guard';
 import { RunSweeper } from './run.sweeper';
 import { StationProcessor } from './station.processor';
 
@@ -41,6 +42,7 @@ export class StationAgent implements OnApplicationShutdown {
   private control?: RedisRunControl;
   private operator?: LabOperatorChannel;
   private leases?: LeaseManager;
+  private stopLeaseGuard?: () => void;
   private identities: Record<string, string> = {};
   /** Built once the devices are connected and safe (start()). */
   sweeper?: RunSweeper;
@@ -86,6 +88,7 @@ export class StationAgent implements OnApplicationShutdown {
     );
     await this.operator.listen();
     this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: LEASE_TTL_MS, retryMs: 100 });
+    this.stopLeaseGuard = guardLeases(this.hub, this.leases, this.logger);
     const repositories = repositoriesOn(this.db);
     const engine = new RunEngine({
       repositories,
@@ -170,6 +173,7 @@ export class StationAgent implements OnApplicationShutdown {
       Promise.all(this.consumers.map((c) => c.close('shutdown'))),
       new Promise((r) => setTimeout(r, deadline).unref()),
     ]);
+    this.stopLeaseGuard?.();
     this.leases?.stop();
     await this.control?.close();
     await this.operator?.close();

@@ -26,6 +26,8 @@ export class LeasesRepository {
           runId: sql`excluded.run_id`,
           acquiredAt: sql`case when ${leases.holder} = excluded.holder then ${leases.acquiredAt} else now() end`,
           expiresAt: sql`excluded.expires_at`,
+          // A take-over is a new grant: the proposed row's fresh generation (the default drew it); ours keeps its own.
+          generation: sql`case when ${leases.holder} = excluded.holder then ${leases.generation} else excluded.generation end`,
         },
         setWhere: or(lt(leases.expiresAt, sql`now()`), eq(leases.holder, sql`excluded.holder`)),
       })
@@ -39,6 +41,31 @@ export class LeasesRepository {
       .update(leases)
       .set({ expiresAt: expiresIn(ttlMs) })
       .where(and(eq(leases.resource, resource), eq(leases.holder, holder), gte(leases.expiresAt, sql`now()`)))
+      .returning();
+    return row;
+  }
+
+  /**
+   * The fencing gate's check and the lease's renewal in one statement: extends the lease only while it is still
+   * ours under this generation and unexpired. Undefined when it was lost, taken over, or released.
+   */
+  async confirm(
+    resource: string,
+    holder: string,
+    generation: number,
+    ttlMs: number,
+  ): Promise<Lease | undefined> {
+    const [row] = await this.db
+      .update(leases)
+      .set({ expiresAt: expiresIn(ttlMs) })
+      .where(
+        and(
+          eq(leases.resource, resource),
+          eq(leases.holder, holder),
+          eq(leases.generation, generation),
+          gte(leases.expiresAt, sql`now()`),
+        ),
+      )
       .returning();
     return row;
   }

@@ -4,7 +4,8 @@ export type DeviceErrorKind =
   | 'device' // the instrument answered with its own error code (code holds it verbatim)
   | 'protocol' // an answer that violates the wire protocol (garbled, bad CRC, unexpected frame)
   | 'disconnected' // port closed, socket lost, broker gone, device offline
-  | 'refused'; // a precondition (permissive, limit, safety envelope) failed before anything was sent
+  | 'refused' // a precondition (permissive, limit, safety envelope) failed before anything was sent
+  | 'fenced'; // the lease on a shared instrument is lost or superseded (stale generation): another worker may act
 
 export class DeviceError extends Error {
   constructor(

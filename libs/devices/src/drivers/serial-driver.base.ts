@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { InventoryDevice } from '@graftlab/inventory';
 import { DeviceError } from '../capabilities/device-error';
 import type { CommandOptions, DeviceEvent, DeviceStatus } from '../capabilities/device.capability';
@@ -9,6 +10,12 @@ import type { LineEvent, LineTransaction, SerialLine, WaitOptions } from '../tra
 
 /** Real-time period between completion polls (nesp-lib polls every 50 ms). */
 export const POLL_MS = 20;
+
+/**
+ * Set while a completion poll runs: it only observes a command already sent (the shutter's timed exposure goes on
+ * whatever we do), so it needs no lease check — and must not stop watching because the database blinked.
+ */
+const observing = new AsyncLocalStorage<true>();
 
 /**
  * What the byte-stream drivers (serial lines, device servers, raw TCP instruments) share: the line (shared per
@@ -105,6 +112,9 @@ export abstract class SerialDriver {
   ): Promise<T> {
     const line = this.line;
     if (!line) throw new DeviceError('disconnected', this.id, 'not connected (call connect first)');
+    // A leased instrument cannot check a generation itself: the gate confirms it in the database (renewing the
+    // lease in the same statement) immediately before the bytes go out.
+    if (!observing.getStore()) await this.ctx.fence?.admit(this.id, { confirm: true });
     try {
       return await line.transact(this.wait(options), fn);
     } catch (e) {
@@ -136,7 +146,7 @@ export abstract class SerialDriver {
       if (this.disconnects !== epoch) {
         throw new DeviceError('disconnected', this.id, `connection lost while waiting for ${what}`);
       }
-      const result = await check();
+      const result = await observing.run(true, check);
       if (result !== undefined) return result;
       if (performance.now() >= deadline) {
         throw new DeviceError('timeout', this.id, `${what} not reached within ${Math.round(totalMs)} ms`);

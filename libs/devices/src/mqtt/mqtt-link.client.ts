@@ -5,6 +5,7 @@ import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, ty
 import { setLongTimeout } from '@graftlab/clock';
 import { backoffDelay, DEFAULT_BACKOFF } from '../transports/backoff';
 import { DeviceError } from '../capabilities/device-error';
+import { FENCED_CODE } from '../fencing/command-fence';
 import type {
   MqttLink,
   MqttLinkEvent,
@@ -169,8 +170,22 @@ class MqttLinkClient implements MqttLink {
       case 'rejected':
       case 'failed':
         this.pending.delete(correlation.toString('hex'));
+        // A facility controller refusing a stale lease generation: typed, and provably not executed.
         p.reject(
-          new DeviceError('device', p.deviceId, `${reply.phase}: ${reply.reason ?? 'no reason'}`, reply.code),
+          reply.code === FENCED_CODE
+            ? new DeviceError(
+                'fenced',
+                p.deviceId,
+                `rejected: ${reply.reason ?? 'stale generation'}`,
+                reply.code,
+                true,
+              )
+            : new DeviceError(
+                'device',
+                p.deviceId,
+                `${reply.phase}: ${reply.reason ?? 'no reason'}`,
+                reply.code,
+              ),
         );
         return;
       case 'completed':

@@ -277,20 +277,29 @@ const FAKES: Partial<Record<string, new (entry: InventoryDevice, log: CommandLog
   'impedance-analyser': FakeImpedanceAnalyser,
 };
 
-/** Leases in memory, with the database's rule: one holder at a time, until released or expired. */
+/** Leases in memory, with the database's rules: one holder at a time until released or expired, a new generation per grant. */
 export class MemoryLeases {
-  readonly held = new Map<string, { holder: string; expiresAt: number }>();
+  readonly held = new Map<string, { holder: string; expiresAt: number; generation: number }>();
+  private generations = 0;
   acquire(resource: string, holder: string, ttlMs: number) {
     const lease = this.held.get(resource);
     if (lease && lease.holder !== holder && lease.expiresAt > Date.now()) return Promise.resolve(undefined);
-    this.held.set(resource, { holder, expiresAt: Date.now() + ttlMs });
-    return Promise.resolve({ resource, holder } as never);
+    const generation = lease?.holder === holder ? lease.generation : ++this.generations;
+    this.held.set(resource, { holder, expiresAt: Date.now() + ttlMs, generation });
+    return Promise.resolve({ resource, holder, generation } as never);
   }
   renew(resource: string, holder: string, ttlMs: number) {
     const lease = this.held.get(resource);
     if (!lease || lease.holder !== holder) return Promise.resolve(undefined);
     lease.expiresAt = Date.now() + ttlMs;
-    return Promise.resolve({ resource, holder } as never);
+    return Promise.resolve({ resource, holder, generation: lease.generation } as never);
+  }
+  confirm(resource: string, holder: string, generation: number, ttlMs: number) {
+    const lease = this.held.get(resource);
+    if (!lease || lease.holder !== holder || lease.generation !== generation || lease.expiresAt < Date.now())
+      return Promise.resolve(undefined);
+    lease.expiresAt = Date.now() + ttlMs;
+    return Promise.resolve({ resource, holder, generation } as never);
   }
   release(resource: string, holder: string): Promise<boolean> {
     if (this.held.get(resource)?.holder !== holder) return Promise.resolve(false);

@@ -1,5 +1,7 @@
 import {
   connectMqttLink,
+  fenceTokenOf,
+  FENCED_CODE,
   parseJsonObject,
   topics,
   uniqueClientId,
@@ -36,6 +38,17 @@ export type Execution = Promise<Record<string, unknown>>;
 
 const DEDUP_WINDOW = 10_000;
 
+/** One command the twin answered, with the lease generation it carried (the test's count of stale commands). */
+export interface FencedCommandRecord {
+  readonly commandId: string;
+  readonly name: string;
+  readonly generation?: number;
+  readonly holder?: string;
+  /** Wall-clock ms when the twin decided. */
+  readonly at: number;
+  readonly verdict: 'accepted' | 'fenced';
+}
+
 /**
  * An instrument on the broker: retained status with a last will, commands as MQTT 5 requests answered with the
  * two-phase acknowledgement, duplicates (same commandId) acknowledged but not executed again, and faults.
@@ -45,6 +58,9 @@ export abstract class MqttTwin {
   protected readonly counts = new Map<string, number>();
   private readonly seen = new Map<string, { final?: ReplyPayload; waiters: ((r: ReplyPayload) => void)[] }>();
   private unsubscribe?: () => Promise<void>;
+  /** The highest lease generation any command carried (a facility controller's fencing register). */
+  private highestGeneration = 0;
+  private readonly commandLog: FencedCommandRecord[] = [];
 
   protected constructor(
     readonly id: string,
@@ -93,6 +109,16 @@ export abstract class MqttTwin {
 
   /** Executes a command or throws TwinRefusal (the immediate `rejected`). */
   protected abstract execute(name: string, payload: Record<string, unknown>): Execution;
+
+  /** Every command executed or refused as fenced, in order, with its generation (newest 10 000). */
+  commands(): readonly FencedCommandRecord[] {
+    return [...this.commandLog];
+  }
+
+  /** The highest lease generation seen: a command carrying a lower one is refused. */
+  get fencingGeneration(): number {
+    return this.highestGeneration;
+  }
 
   counters(): Record<string, number> {
     return Object.fromEntries(this.counts);
@@ -148,6 +174,27 @@ export abstract class MqttTwin {
       else known.waiters.push((r) => void reply({ ...r, duplicate: true }));
       return;
     }
+    // Fencing, as a facility controller does it: a generation below the highest seen is a holder whose lease
+    // was taken over (paused, partitioned); refused before anything moves. A command without a token comes from
+    // no lease (an e-stop, a read) and is only counted.
+    const token = fenceTokenOf(payload);
+    const record = { commandId, name, generation: token?.generation, holder: token?.holder, at: Date.now() };
+    if (token && (token.resource !== this.id || token.generation < this.highestGeneration)) {
+      this.count('fenced');
+      this.log({ ...record, verdict: 'fenced' });
+      await reply({
+        phase: 'rejected',
+        commandId,
+        code: FENCED_CODE,
+        reason:
+          token.resource !== this.id
+            ? `lease token is for ${token.resource}, not ${this.id}`
+            : `stale lease generation ${token.generation}: ${this.id} is held under generation ${this.highestGeneration}`,
+      });
+      return;
+    }
+    if (token) this.highestGeneration = token.generation;
+    else this.count('unfenced');
     const entry: { final?: ReplyPayload; waiters: ((r: ReplyPayload) => void)[] } = { waiters: [] };
     this.remember(commandId, entry);
     let execution: Execution;
@@ -161,6 +208,7 @@ export abstract class MqttTwin {
       return;
     }
     this.count(`executed:${name}`);
+    this.log({ ...record, verdict: 'accepted' });
     await reply({ phase: 'accepted', commandId });
     let final: ReplyPayload;
     try {
@@ -176,6 +224,11 @@ export abstract class MqttTwin {
   private refusal(commandId: string, e: unknown, phase: 'rejected' | 'failed'): ReplyPayload {
     if (e instanceof TwinRefusal) return { phase, commandId, code: e.code, reason: e.message };
     return { phase, commandId, code: 'internal', reason: (e as Error).message };
+  }
+
+  private log(r: FencedCommandRecord): void {
+    this.commandLog.push(r);
+    if (this.commandLog.length > DEDUP_WINDOW) this.commandLog.shift();
   }
 
   private remember(

@@ -3,6 +3,7 @@ import type { InventoryDevice } from '@graftlab/inventory';
 import { DeviceError } from '../../capabilities/device-error';
 import type { CommandOptions, DeviceEvent, DeviceStatus } from '../../capabilities/device.capability';
 import type { DriverContext } from '../../driver-context';
+import { FENCE_FIELD } from '../../fencing/command-fence';
 import type { MqttLink, MqttMessage } from '../mqtt-link';
 import { deviceTopic, parseJsonObject, topics, type CommandPayload, type ReplyPayload } from '../mqtt-topics';
 
@@ -123,19 +124,29 @@ export abstract class MqttDeviceBase {
     };
   }
 
-  /** Sends cmd/<name> as an MQTT 5 request and waits for its completion. */
-  protected command(
+  /**
+   * Sends cmd/<name> as an MQTT 5 request and waits for its completion. A leased instrument's command carries the
+   * lease's fencing token (payload field `fence`), which the facility controller checks against the highest it saw.
+   */
+  protected async command(
     name: string,
     payload: Omit<CommandPayload, 'commandId'> & { commandId?: string },
     options?: CommandOptions & { realTimeoutMs?: number },
   ): Promise<ReplyPayload> {
     if (this.online === false)
-      return Promise.reject(new DeviceError('disconnected', this.id, 'device is offline (last will)'));
+      throw new DeviceError('disconnected', this.id, 'device is offline (last will)');
     const commandId = payload.commandId ?? `${this.id}-${randomUUID()}`;
-    this.ctx.log?.({ event: 'mqtt-command', deviceId: this.id, command: name, commandId });
+    const fence = await this.ctx.fence?.admit(this.id, { confirm: false });
+    this.ctx.log?.({
+      event: 'mqtt-command',
+      deviceId: this.id,
+      command: name,
+      commandId,
+      generation: fence?.generation,
+    });
     return this.link.request(
       topics.command(this.ctx.labId, this.id, name),
-      { ...payload, commandId },
+      { ...payload, commandId, ...(fence ? { [FENCE_FIELD]: fence } : {}) },
       {
         deviceId: this.id,
         timeoutMs: options?.realTimeoutMs ?? this.timeout(options),

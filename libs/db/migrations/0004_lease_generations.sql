@@ -1,0 +1,2 @@
+CREATE SEQUENCE "public"."lease_generation_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
+ALTER TABLE "leases" ADD COLUMN "generation" bigint DEFAULT nextval('lease_generation_seq') NOT NULL;
