@@ -59,6 +59,45 @@ describe.each(DB_ENGINES)('lease fencing on %s', (engine) => {
     }
   });
 
+  it('does not report as lost a lease its holder released while a renewal was in flight (one worker, several runs)', async () => {
+    const repo = new LeasesRepository(db);
+    let inFlight: Promise<void> | undefined;
+    let proceed!: () => void;
+    const slowConfirm: typeof repo.confirm = async (...args) => {
+      inFlight = new Promise<void>((r) => (proceed = r));
+      await inFlight;
+      return repo.confirm(...args);
+    };
+    const leases = new LeaseManager(
+      {
+        acquire: repo.acquire.bind(repo),
+        renew: repo.renew.bind(repo),
+        release: repo.release.bind(repo),
+        confirm: slowConfirm,
+      },
+      { ttlMs: 10_000, retryMs: 20 },
+    );
+    const lost: string[] = [];
+    leases.onLost((g) => lost.push(`${g.holder} ${g.resource}`));
+    try {
+      await leases.acquire(['fence-f'], 'w1/r1', 'r1');
+      const renewal = leases.confirm(leases.grantOf('fence-f')!);
+      await leases.release(['fence-f'], 'w1/r1'); // run 1 is done with the titrator
+      await leases.acquire(['fence-f'], 'w1/r2', 'r2'); // run 2 of the same worker takes it
+      proceed();
+      expect(await renewal).toBe(false);
+      expect(lost).toEqual([]);
+      // Run 2's grant is intact and confirms.
+      const second = leases.grantOf('fence-f')!;
+      expect(second.holder).toBe('w1/r2');
+      const confirming = leases.confirm(second);
+      proceed();
+      expect(await confirming).toBe(true);
+    } finally {
+      leases.stop();
+    }
+  });
+
   it('re-checks every lease after a stall and reports the lost ones', async () => {
     const repo = new LeasesRepository(db);
     const a = new LeaseManager(repo, { ttlMs: 200, retryMs: 20 });

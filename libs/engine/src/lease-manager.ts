@@ -67,6 +67,9 @@ export class LeaseManager {
     const sentAt = performance.now();
     const row = await this.repo.confirm(grant.resource, grant.holder, grant.generation, this.options.ttlMs);
     if (!row) {
+      // Released by its own holder (or replaced by a new grant) while the check was in flight: not lost, only done.
+      // Marking it lost would stop a run that let go of the instrument on purpose, e.g. after one titration.
+      if (this.grants.get(grant.resource) !== grant) return false;
       this.markLost(
         grant,
         `lease on ${grant.resource} (generation ${grant.generation}) was lost or taken over`,
