@@ -100,6 +100,7 @@ interface RunDetail {
 }
 interface Passport {
   results: { name: string; value: number; uncertainty: number | null }[];
+  [key: string]: unknown;
 }
 
 /**
@@ -176,7 +177,7 @@ export function describeShippedProtocols(shard: number, shards: number): void {
           const dg = passport.results.find((r) => r.name === 'degreeOfGrafting');
           if (!dg || !Number.isFinite(dg.value) || !(dg.uncertainty !== null && dg.uncertainty > 0))
             problems.push(
-              `${label}: sample ${sampleId} has no DG with an uncertainty: ${JSON.stringify(dg)}`,
+              `${label}: sample ${sampleId} has no DG with an uncertainty: ${JSON.stringify(dg)}; run ${run.id} ${run.reason ?? ''}; passport ${JSON.stringify({ ...passport, results: passport.results.map((r) => r.name) })}`,
             );
           // With its defaults a protocol grafts measurably (gravimetry resolves ±0.05 %): the styrene films once did not.
           else if (s.corner === 'defaults' && dg.value < 0.5)
