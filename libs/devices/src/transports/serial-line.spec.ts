@@ -39,6 +39,38 @@ describe('SerialLine', () => {
     }
   });
 
+  it('does not take the late reply to a timed-out request as the answer to the next one', async () => {
+    // SLOW is answered after 150 ms, everything else after 80 ms: without a resync, the reply to SLOW arrives
+    // while the next request waits for its own, and would be read as its answer.
+    const server = createServer((socket: Socket) => {
+      socket.on('data', (d: Buffer) => {
+        for (const text of d.toString().split('\r').filter(Boolean))
+          setTimeout(() => socket.write(`${text}\r\n`), text === 'SLOW' ? 150 : 80);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const line = new SerialLine({ endpoint: new TcpEndpoint('127.0.0.1', port), framer: 'crlf' });
+    try {
+      const ask = (text: string, timeoutMs: number) =>
+        line.transact({ deviceId: 'x', timeoutMs }, async (tx) => (await tx.request(`${text}\r`)).toString());
+      await expect(ask('SLOW', 100)).rejects.toMatchObject({ kind: 'timeout' });
+      expect(await ask('NEXT', 1000)).toBe('NEXT');
+      expect(await ask('THIRD', 1000)).toBe('THIRD');
+      // An abandoned request (its caller aborted) resyncs the same way.
+      const ac = new AbortController();
+      const abandoned = line.transact({ deviceId: 'x', timeoutMs: 1000, signal: ac.signal }, (tx) =>
+        tx.request('SLOW\r'),
+      );
+      setTimeout(() => ac.abort(new Error('run stopped')), 20);
+      await expect(abandoned).rejects.toThrow('run stopped');
+      expect(await ask('AFTER', 1000)).toBe('AFTER');
+    } finally {
+      await line.close();
+      server.close();
+    }
+  });
+
   it('fails to open an unreachable server fast with disconnected', async () => {
     const line = new SerialLine({ endpoint: new TcpEndpoint('127.0.0.1', 1), framer: 'crlf' });
     await expect(line.open({ deviceId: 'x', timeoutMs: 500 })).rejects.toMatchObject({

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { DeviceError } from '../capabilities/device-error';
 import { createFramer, type FramerKind } from '../framing/framer-for';
@@ -21,6 +22,17 @@ export interface LineOptions {
   readonly backoff?: BackoffOptions;
   /** Timeout for each open attempt, ms. */
   readonly openTimeoutMs?: number;
+  /**
+   * After a request timed out or was abandoned, the line must be quiet this long (ms) before the next request goes
+   * out: bytes arriving sooner are the late reply to the old request, not an answer to the new one.
+   */
+  readonly resyncQuietMs?: number;
+  /**
+   * How long (ms) the next request waits at most for the reply to an abandoned request that has not come. Short on
+   * purpose: the next request may be a safe-state command (close the shutter, stop the pump), which must not wait
+   * for a device that stays silent; a reply later than this can still be misread, as without any resync.
+   */
+  readonly resyncMaxMs?: number;
   readonly log?: (event: Record<string, unknown>) => void;
 }
 
@@ -64,6 +76,13 @@ export class SerialLine {
   private reconnectAttempt = 0;
   private opening?: Promise<void>;
   private readonly connectedWaiters = new Set<() => void>();
+  /**
+   * A request is outstanding whose reply may still come (it timed out or was abandoned): resync before the next.
+   * `replyBy` is when its reply was due (monotonic ms): an abandoned request may still be answered until then.
+   */
+  private desynced?: { at: number; replyBy: number };
+  /** Monotonic ms of the last bytes received, complete frame or not. */
+  private lastBytesAt = 0;
 
   constructor(private readonly options: LineOptions) {}
 
@@ -93,8 +112,9 @@ export class SerialLine {
     const release = await this.mutex.acquire(wait.signal);
     try {
       await this.ensureOpen(wait);
-      this.frames.length = 0; // late replies to earlier, timed-out requests are not answers to this one
       this.inTransaction = true;
+      if (this.desynced) await this.resync(wait, this.desynced);
+      this.frames.length = 0; // late replies to earlier, timed-out requests are not answers to this one
       const tx: LineTransaction = {
         write: (bytes) => this.write(bytes, wait),
         read: () => this.read(wait),
@@ -108,6 +128,32 @@ export class SerialLine {
       this.inTransaction = false;
       release();
     }
+  }
+
+  /**
+   * Waits until the line has been quiet for resyncQuietMs since the abandoned request (bounded by the timeout),
+   * then drops whatever came meanwhile: clearing the buffer alone is not enough, because a late reply can arrive
+   * after the next request was written and would be read as its answer (a stale status, a stale weight).
+   */
+  private async resync(wait: WaitOptions, desynced: { at: number; replyBy: number }): Promise<void> {
+    const quietMs = this.options.resyncQuietMs ?? 100;
+    // Bounded: a silent device, or one that never falls quiet, gets the next request after this anyway.
+    const deadline = performance.now() + Math.max(quietMs, this.options.resyncMaxMs ?? 250);
+    for (;;) {
+      const now = performance.now();
+      const answered = this.lastBytesAt > desynced.at; // the old reply (or part of it) came
+      const waitFor = Math.max(
+        answered ? 0 : desynced.replyBy - now,
+        Math.max(this.lastBytesAt, desynced.at) + quietMs - now,
+      );
+      if (waitFor <= 0 || now >= deadline) break;
+      // Short sleeps: the old reply may come at any moment, and then only the quiet gap is left to wait.
+      await new Promise((r) => setTimeout(r, Math.min(waitFor, deadline - now, quietMs / 2) + 1));
+      if (wait.signal?.aborted) throw abortReason(wait.signal);
+    }
+    this.parser?.reset();
+    this.frames.length = 0;
+    this.desynced = undefined;
   }
 
   /** Closes the line for good (no reconnect). */
@@ -175,6 +221,8 @@ export class SerialLine {
     this.consecutiveTimeouts = 0;
     this.reconnectAttempt = 0;
     this.frames.length = 0;
+    this.desynced = undefined; // a new connection carries no reply of the old one
+    stream.on('data', () => (this.lastBytesAt = performance.now()));
     stream.pipe(parser);
     parser.on('data', (frame: Buffer) => this.onFrame(frame));
     const lost = (reason: string) => {
@@ -261,10 +309,16 @@ export class SerialLine {
     if (!this.stream)
       return Promise.reject(new DeviceError('disconnected', wait.deviceId, `${this.url} is not open`));
     if (wait.signal?.aborted) return Promise.reject(abortReason(wait.signal));
+    const replyBy = performance.now() + wait.timeoutMs;
     return new Promise<Buffer>((resolve, reject) => {
-      const onAbort = () => settle(abortReason(wait.signal!));
+      const onAbort = () => {
+        this.desynced = { at: performance.now(), replyBy };
+        settle(abortReason(wait.signal!));
+      };
       const timer = setTimeout(() => {
         this.parser?.reset(); // a half reply must not glue onto the next one
+        // and a whole one may still come: the next transaction resyncs
+        this.desynced = { at: performance.now(), replyBy: performance.now() };
         this.consecutiveTimeouts++;
         const limit = this.options.maxConsecutiveTimeouts ?? 3;
         settle(
