@@ -60,15 +60,20 @@ describe('shipped protocols with a soak (issue #14: the AEM with 500 h of alkali
 
   /** Lab time of a journal entry: when it was intended (request) or confirmed (read-back). */
   async function journalTime(runId: string, stepKey: string, at: 'start' | 'end'): Promise<number> {
-    const [row] = await env.db
+    const rows = await env.db
       .select()
       .from(stepJournal)
       .where(and(eq(stepJournal.runId, runId), eq(stepJournal.stepKey, stepKey)));
+    // The attempt that was confirmed (an earlier one may have failed before anything was sent).
+    const row = rows.find((r) => r.state === 'confirmed') ?? rows[0];
     const t =
       at === 'start'
         ? (row?.request as { labStart?: number } | null)?.labStart
         : (row?.readBack as { labEnd?: number } | null)?.labEnd;
-    if (t === undefined) throw new Error(`run ${runId} has no ${at} for ${stepKey}`);
+    if (t === undefined)
+      throw new Error(
+        `run ${runId} has no ${at} for ${stepKey}: ${JSON.stringify(rows.map((r) => ({ attempt: r.attempt, state: r.state, reason: r.reason, request: r.request })))}`,
+      );
     return t;
   }
 
