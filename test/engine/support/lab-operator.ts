@@ -32,18 +32,22 @@ export class TestLabOperator {
       const uncertain = (await journal.findUnsettled(run.id)).filter((r) => r.state === 'uncertain');
       const verdicts = await Promise.all(uncertain.map((row) => this.inspect(row)));
       let action: string;
-      if (verdicts.some((v) => v === 'partial') || new Set(verdicts).size > 1) {
+      if (verdicts.some((v) => v === 'partial')) {
         action = 'abort';
         const res = await this.env.api('POST', `/api/runs/${run.id}/abort`, {
           reason: `operator: partial effect of ${uncertain.map((u) => u.stepKey).join(', ')}`,
         });
         if (res.status >= 300) continue;
       } else {
-        action = verdicts.length ? `resume (${verdicts[0]})` : 'resume';
+        // One resolution per uncertain step, as found in the lab (a move done, an exposure not started).
+        const resolutions = Object.fromEntries(uncertain.map((row, i) => [row.stepKey, verdicts[i]]));
+        action = verdicts.length
+          ? `resume (${uncertain.map((row, i) => `${row.stepKey} ${verdicts[i]}`).join(', ')})`
+          : 'resume';
         const res = await this.env.api(
           'POST',
           `/api/runs/${run.id}/resume`,
-          verdicts.length ? { resolution: verdicts[0] } : {},
+          verdicts.length ? { resolutions } : {},
         );
         if (res.status >= 300) continue; // e.g. the run moved on meanwhile: look again next time
       }

@@ -142,7 +142,13 @@ const resumeSchema = z
     resolution: z
       .enum(['done', 'redo'])
       .optional()
-      .describe('for uncertain steps: done (the effect happened) or redo'),
+      .describe('for every uncertain step: done (the effect happened) or redo'),
+    resolutions: z
+      .record(z.string().min(1), z.enum(['done', 'redo']))
+      .optional()
+      .describe(
+        'per uncertain step key: done or redo (e.g. a move that happened and an exposure that did not); overrides "resolution"',
+      ),
   })
   .strict();
 
@@ -261,11 +267,15 @@ export class RunsController {
   @Roles('operator', 'scientist', 'safety-officer')
   async resume(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
     const b = parseBody(resumeSchema, body ?? {});
-    const run = await this.runs.resume(id, b.resolution);
+    const run = await this.runs.resume(id, { all: b.resolution, byStep: b.resolutions });
+    const said = [
+      ...(b.resolution ? [`uncertain steps resolved as ${b.resolution}`] : []),
+      ...Object.entries(b.resolutions ?? {}).map(([step, r]) => `${step} resolved as ${r}`),
+    ];
     await this.audit.record(actor, {
       action: 'run.resume',
       target: id,
-      reason: b.resolution ? `uncertain steps resolved as ${b.resolution}` : undefined,
+      reason: said.length ? said.join('; ') : undefined,
     });
     return { id: run.id, state: run.state };
   }

@@ -14,6 +14,7 @@ import {
 } from '@graftlab/db';
 import { RunSubmitter, SubmissionRefused, type SubmitRunRequest } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
+import { DocumentError } from '@graftlab/validation';
 import { runsSubmitted } from '@graftlab/observability';
 import type { StationQueues } from '@graftlab/queue';
 import { DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl, STATION_QUEUES } from '@graftlab/runtime';
@@ -175,7 +176,15 @@ export class RunsService implements OnApplicationShutdown {
     return run;
   }
 
-  async resume(id: string, resolution?: 'done' | 'redo'): Promise<Run> {
+  /**
+   * Resumes a paused run or one waiting for a person. Each uncertain step needs a person's resolution: one for all
+   * (`all`) or per step key (`byStep`, which wins); a step key that is not uncertain is refused, so a typo never
+   * passes for a resolution. Nothing is written unless every uncertain step is resolved.
+   */
+  async resume(
+    id: string,
+    resolutions: { all?: 'done' | 'redo'; byStep?: Readonly<Record<string, 'done' | 'redo'>> } = {},
+  ): Promise<Run> {
     const run = await this.get(id);
     if (run.state !== 'paused' && run.state !== 'waiting-operator') {
       throw new SubmissionRefused(
@@ -185,13 +194,24 @@ export class RunsService implements OnApplicationShutdown {
     }
     const journal = new JournalRepository(this.db);
     const uncertain = (await journal.findUnsettled(id)).filter((r) => r.state === 'uncertain');
-    if (uncertain.length && !resolution) {
+    const byStep = resolutions.byStep ?? {};
+    const unknown = Object.keys(byStep).filter((k) => !uncertain.some((u) => u.stepKey === k));
+    if (unknown.length)
+      throw new DocumentError(
+        unknown.map((k) => ({
+          pointer: `/resolutions/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+          message: `step ${JSON.stringify(k)} is not uncertain in run ${id}; expected one of: ${uncertain.map((u) => u.stepKey).join(', ') || 'none (nothing to resolve)'}`,
+        })),
+      );
+    const unresolved = uncertain.filter((u) => !byStep[u.stepKey] && !resolutions.all);
+    if (unresolved.length) {
       throw new SubmissionRefused(
         409,
-        `run ${id} has uncertain step(s) ${uncertain.map((u) => u.stepKey).join(', ')}: resume with "resolution": "done" (the effect happened) or "redo"`,
+        `run ${id} has uncertain step(s) ${unresolved.map((u) => u.stepKey).join(', ')}: resume with "resolution": "done" (the effect happened) or "redo", or per step in "resolutions"`,
       );
     }
     for (const row of uncertain) {
+      const resolution = byStep[row.stepKey] ?? resolutions.all;
       // A person says a move happened: the film's place is written with the settlement, in one commit.
       const to = (row.request as { to?: unknown } | null)?.to;
       const moved =
