@@ -128,10 +128,16 @@ async function acquireForStep(ctx: RunContext, step: PlannedStep, needed: readon
   );
   const started = Date.now();
   for (;;) {
-    const taken = needed.length ? await ctx.leases.acquire(needed, ctx.holder, ctx.runId, ctx.signal) : [];
-    const foreign = entering.length ? await foreignSamplesAt(ctx, entering) : [];
-    if (!foreign.length) return;
-    await ctx.leases.release(taken, ctx.holder);
+    // Look first (a read needs no lease): a run waiting for another's film must not take and drop the instruments
+    // every 250 ms, or the run that would clear them can starve on its leases while our wait bound never comes.
+    let foreign = entering.length ? await foreignSamplesAt(ctx, entering) : [];
+    if (!foreign.length) {
+      const taken = needed.length ? await ctx.leases.acquire(needed, ctx.holder, ctx.runId, ctx.signal) : [];
+      // Look again under the leases: nobody can move a film in while we hold the instrument's lease.
+      foreign = entering.length ? await foreignSamplesAt(ctx, entering) : [];
+      if (!foreign.length) return;
+      await ctx.leases.release(taken, ctx.holder);
+    }
     const bound = foreign.every((f) => f.progressing)
       ? FOREIGN_SAMPLE_PROGRESS_WAIT_MS
       : FOREIGN_SAMPLE_WAIT_MS;

@@ -29,6 +29,7 @@ export class TestLabOperator {
     ).filter((r) => r.state === 'paused' || r.state === 'waiting-operator');
     const journal = new JournalRepository(this.env.db);
     for (const run of stopped) {
+      await this.clearFilmsOfEndedRuns(run.stateReason ?? '');
       const uncertain = (await journal.findUnsettled(run.id)).filter((r) => r.state === 'uncertain');
       const verdicts = await Promise.all(uncertain.map((row) => this.inspect(row)));
       let action: string;
@@ -69,6 +70,27 @@ export class TestLabOperator {
         note: 'answered on the board by the test operator',
       });
       if (ack.status === 200) this.actions.push({ runId: p.runId, action: 'ack prompt', reason: p.message });
+    }
+  }
+
+  /**
+   * A run waits for an instrument that a film of an ended run occupies (it was aborted with the film inside, or
+   * with a move of it in doubt): as a person would, take the film out to the rack and say so, so the instrument is
+   * free again. Films of runs still under way are left to their runs.
+   */
+  private async clearFilmsOfEndedRuns(reason: string): Promise<void> {
+    const blocked = /waits for .* to be cleared: (.*) belongs to another run/.exec(reason);
+    if (!blocked) return;
+    for (const [, sampleId] of blocked[1].matchAll(/sample (\S+) [^(]*\(no run under way\)/g)) {
+      const film = this.env.lab.world.sample(sampleId);
+      if (!film) continue;
+      const from = film.location;
+      this.env.lab.world.moveSample(sampleId, 'rack-a');
+      const res = await this.env.api('POST', `/api/samples/${sampleId}/location`, {
+        location: 'rack-a',
+        reason: `test operator took the film out of ${from}`,
+      });
+      if (res.status < 300) this.actions.push({ runId: sampleId, action: 'clear film', reason });
     }
   }
 

@@ -1,5 +1,6 @@
 import {
   Body,
+  ConflictException,
   Controller,
   Get,
   Inject,
@@ -25,11 +26,15 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   exportMeasurementRows,
   exportRows,
   formatExport,
+  JournalRepository,
+  runSamples,
+  runs,
   MAX_STRUCTURE_BYTES,
   MEASUREMENT_EXPORT_COLUMNS,
   MeasurementsRepository,
@@ -37,12 +42,13 @@ import {
   StructuresRepository,
   type GraftlabDb,
 } from '@graftlab/db';
-import { DATABASE } from '@graftlab/runtime';
+import { DATABASE, INVENTORY } from '@graftlab/runtime';
+import type { Inventory } from '@graftlab/inventory';
 import { DocumentError, parseSafeJson } from '@graftlab/validation';
 import { AuditService } from '../audit/audit.service';
 import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
-import { anyObject, arrayOf, ERROR_SCHEMA } from '../common/openapi.schemas';
+import { anyObject, arrayOf, bodyOf, ERROR_SCHEMA } from '../common/openapi.schemas';
 import {
   MEASUREMENT_BODY_SCHEMA,
   MEASUREMENT_SCHEMA,
@@ -53,6 +59,13 @@ import {
   STRUCTURE_SCHEMA,
   structureBody,
 } from './measurement.body';
+
+const locationBody = z
+  .object({
+    location: z.string().min(1).describe('an inventory location id, e.g. rack-a'),
+    reason: z.string().min(1).max(1000).describe('what the person found and did; kept in the audit trail'),
+  })
+  .strict();
 
 const querySchema = z
   .object({
@@ -83,6 +96,7 @@ interface UploadedPart {
 export class SamplesController {
   constructor(
     @Inject(DATABASE) private readonly db: GraftlabDb,
+    @Inject(INVENTORY) private readonly inventory: Inventory,
     private readonly audit: AuditService,
   ) {}
 
@@ -138,6 +152,50 @@ export class SamplesController {
     const passport = await samplePassport(this.db, id);
     if (!passport) throw new NotFoundException(`sample ${id} not found`);
     return passport;
+  }
+
+  @Post(':id/location')
+  @Roles('operator', 'safety-officer')
+  @ApiOperation({
+    summary:
+      "A person says where a film lies (taken out of an instrument, or found where a move of an ended run left it): its place, a custody event, and the ended runs' unsettled moves of it settled, in one commit; audited. Refused while a run of it is running",
+  })
+  @ApiBody({ schema: bodyOf(locationBody) })
+  @ApiCreatedResponse({ schema: anyObject('the sample, and the moves settled') })
+  @ApiNotFoundResponse({ description: 'no such sample', schema: ERROR_SCHEMA })
+  @ApiUnprocessableEntityResponse({ description: 'an unknown location (/location)', schema: ERROR_SCHEMA })
+  async locate(@Param('id') id: string, @Body() body: unknown, @CurrentActor() actor: Actor) {
+    const b = parseBody(locationBody, body);
+    if (!this.inventory.locations.some((l) => l.id === b.location))
+      throw new DocumentError([
+        {
+          pointer: '/location',
+          message: `unknown location ${JSON.stringify(b.location)}; expected one of: ${this.inventory.locations.map((l) => l.id).join(', ')}`,
+        },
+      ]);
+    const running = await this.db
+      .select({ id: runs.id })
+      .from(runSamples)
+      .innerJoin(runs, eq(runs.id, runSamples.runId))
+      .where(and(eq(runSamples.sampleId, id), eq(runs.state, 'running')));
+    if (running.length)
+      throw new ConflictException(
+        `sample ${id} is in run ${running[0].id}, which is running: pause it first, then say where the film is`,
+      );
+    // The change and its audit entry are kept together, or neither.
+    return this.db.transaction(async (tx) => {
+      const located = await new JournalRepository(tx).locateSample(id, b.location, {
+        actor: actor.name,
+        reason: b.reason,
+      });
+      await this.audit.recordIn(tx, actor, {
+        action: 'sample.locate',
+        target: `sample:${id}`,
+        reason: b.reason,
+        after: { location: b.location, settled: located.settled },
+      });
+      return { id, location: b.location, settled: located.settled };
+    });
   }
 
   @Post(':id/measurements')

@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, like } from 'drizzle-orm';
 import { canonicalJson, sha256Hex } from '../canonical-json';
 import { InvalidTransitionError } from '../db.errors';
 import type { Db } from '../db.types';
-import { STEP_TRANSITIONS, UNSETTLED_STEP_STATES } from '../run-transitions';
-import { stepJournal, stepJournalTransitions, type SettlementPolicy, type StepState } from '../schema';
+import { STEP_TRANSITIONS, TERMINAL_RUN_STATES, UNSETTLED_STEP_STATES } from '../run-transitions';
+import { runs, stepJournal, stepJournalTransitions, type SettlementPolicy, type StepState } from '../schema';
 import { confirmStatement, dispatchStatement } from './journal.statements';
 import type { NewReading } from './readings.repository';
 import { moveSampleIn } from './samples.repository';
@@ -263,6 +263,42 @@ export class JournalRepository {
     if (row.id === null || row.id === undefined)
       throw new InvalidTransitionError('step', label, row.previous_state as string, 'confirmed');
     return journalEntryOf(row);
+  }
+
+  /**
+   * A person found a film and says where it lies (it was taken out of an instrument, or found where a move of an
+   * ended run left it): its place and custody event are written, and the moves of ended runs still unsettled for
+   * it are settled with what the person found, in one commit. Until then such a move pins its destination: the
+   * film may lie there (see `SamplesRepository.othersAt`). Moves of runs still under way are their runs' to settle.
+   */
+  async locateSample(
+    sampleId: string,
+    location: string,
+    detail: { actor: string; reason: string },
+  ): Promise<{ settled: string[] }> {
+    return this.db.transaction(async (tx) => {
+      await moveSampleIn(tx, sampleId, location, { actor: detail.actor, reason: detail.reason });
+      const open = await tx
+        .select({ runId: stepJournal.runId, stepKey: stepJournal.stepKey, attempt: stepJournal.attempt })
+        .from(stepJournal)
+        .innerJoin(runs, eq(runs.id, stepJournal.runId))
+        .where(
+          and(
+            eq(stepJournal.sampleId, sampleId),
+            inArray(stepJournal.state, [...UNSETTLED_STEP_STATES]),
+            like(stepJournal.stepKey, '%/move/%'),
+            inArray(runs.state, [...TERMINAL_RUN_STATES]),
+          ),
+        );
+      for (const m of open)
+        await this.applyStep(tx, {
+          ...m,
+          to: 'settled',
+          readBack: { byOperator: true, located: location, actor: detail.actor },
+          reason: `the film was found at ${location} by ${detail.actor}: ${detail.reason}`,
+        });
+      return { settled: open.map((m) => `${m.runId}/${m.stepKey}#${m.attempt}`) };
+    });
   }
 
   /** Steps left in flight (intent-recorded, dispatched, acknowledged, uncertain): reconcile these on restart. */

@@ -193,8 +193,8 @@ export class SamplesRepository {
           inArray(stepJournal.state, [...UNSETTLED_STEP_STATES]),
           inArray(destination, [...positions]),
           ne(stepJournal.runId, runId),
-          // An ended run's film is where its record says (moving it on is a person's job then).
-          notInArray(runsTable.state, [...TERMINAL_RUN_STATES]),
+          // An ended run's unsettled move counts too: the film may lie at its destination (the run was aborted while
+          // the move was in doubt) until a person says where it is (JournalRepository.locateSample).
         ),
       );
     // A film may belong to several runs (re-used after an earlier one ended): what counts is the runs still on it.
