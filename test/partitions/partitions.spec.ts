@@ -2,10 +2,14 @@ import { doseLedger, leases as leasesTable, runs as runsTable, stepJournal } fro
 import { LEASE_TTL_MS } from '@graftlab/engine';
 import type { FencedCommandRecord, MqttTwin } from '@graftlab/twins';
 import { and, eq, inArray } from 'drizzle-orm';
-import { eventually, readProtocol } from './support/engine-stack';
-import { TestLabOperator } from './support/lab-operator';
-import { startPartitionedStack, type LinkName, type PartitionedStack } from './support/partitioned-stack';
-import { CRASH_GRAFT, expectDispensedOnce } from './support/runs';
+import { eventually, readProtocol } from '../engine/support/engine-stack';
+import { TestLabOperator } from '../engine/support/lab-operator';
+import {
+  startPartitionedStack,
+  type LinkName,
+  type PartitionedStack,
+} from '../engine/support/partitioned-stack';
+import { CRASH_GRAFT, expectDispensedOnce } from '../engine/support/runs';
 
 /**
  * Issue #17, Jepsen-style: the API, two workers and the services as separate processes, each worker in its own
