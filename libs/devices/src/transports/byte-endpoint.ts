@@ -7,6 +7,12 @@ import { TcpEndpoint } from './tcp.endpoint';
 export interface ByteEndpoint {
   /** The transport URL, for logs and as the line's identity. */
   readonly url: string;
+  /**
+   * True when a new connection cannot carry bytes of the old one (a TCP device server: what it still had queued
+   * for the old connection dies with it). The line then replaces the connection after a reply timed out, so a
+   * reply delayed by a network cut can never be read as the answer to a later request.
+   */
+  readonly freshConnectionDropsLateBytes?: boolean;
   /** Opens a fresh stream; rejects when the port or server cannot be reached within timeoutMs. */
   open(timeoutMs: number, signal?: AbortSignal): Promise<Duplex>;
 }

@@ -71,6 +71,35 @@ describe('SerialLine', () => {
     }
   });
 
+  it('on a TCP device server, replaces the connection after a timeout: a reply seconds late cannot be misread', async () => {
+    // SLOW is answered after 700 ms (a reply held up by a network cut), far past any quiet gap worth waiting.
+    const server = createServer((socket: Socket) => {
+      socket.on('error', () => undefined);
+      socket.on('data', (d: Buffer) => {
+        for (const text of d.toString().split('\r').filter(Boolean))
+          setTimeout(() => socket.writable && socket.write(`${text}\r\n`), text === 'SLOW' ? 700 : 20);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const events: string[] = [];
+    const line = new SerialLine({ endpoint: new TcpEndpoint('127.0.0.1', port), framer: 'crlf' });
+    line.onEvent((e) => events.push(e.type));
+    try {
+      const ask = (text: string, timeoutMs: number) =>
+        line.transact({ deviceId: 'x', timeoutMs }, async (tx) => (await tx.request(`${text}\r`)).toString());
+      await expect(ask('SLOW', 100)).rejects.toMatchObject({ kind: 'timeout' });
+      const answers: string[] = [];
+      const until = Date.now() + 1200; // past the moment the late reply is sent
+      while (Date.now() < until) answers.push(await ask(`N${answers.length}`, 1000));
+      expect(answers).toEqual(answers.map((_, i) => `N${i}`));
+      expect(events).toEqual(['connected', 'disconnected', 'connected']);
+    } finally {
+      await line.close();
+      server.close();
+    }
+  });
+
   it('fails to open an unreachable server fast with disconnected', async () => {
     const line = new SerialLine({ endpoint: new TcpEndpoint('127.0.0.1', 1), framer: 'crlf' });
     await expect(line.open({ deviceId: 'x', timeoutMs: 500 })).rejects.toMatchObject({

@@ -326,6 +326,10 @@ export class SerialLine {
         );
         if (this.consecutiveTimeouts >= limit && this.stream) {
           this.lose(`${this.consecutiveTimeouts} consecutive timeouts`);
+        } else if (this.options.endpoint.freshConnectionDropsLateBytes && this.stream) {
+          // The late reply may come at any time (TCP retransmits it once a cut link is back): on a new connection
+          // it cannot arrive at all.
+          this.lose(`no reply within ${wait.timeoutMs} ms: the connection is replaced`);
         }
       }, wait.timeoutMs);
       const settle = (err: Error | undefined, frame?: Buffer) => {
