@@ -13,9 +13,12 @@ import { CRASH_GRAFT, expectDispensedOnce } from '../engine/support/runs';
 
 /**
  * Issue #17, Jepsen-style: the API, two workers and the services as separate processes, each worker in its own
- * network namespace with one veth link per service. Worker-1's links to the database, Redis and the broker are cut
- * (both ends down: packets lost, connections hang) one at a time and all together, during an irradiation and during a dispense, each for longer
- * than the lease's time-to-live, then restored. Every run ends completed, paused with a reason, or waiting for a
+ * network namespace with one veth link per service. Worker-1's links to the database, Redis, the broker and its
+ * serial/TCP device servers are cut (both ends down: packets lost, connections hang) one at a time and three
+ * together, during an irradiation and during a dispense, each for longer than the lease's time-to-live, then
+ * restored. The test's operator attends to stopped runs as a person would, from the lab itself (the virtual
+ * world): it resolves each uncertain step as done or redo, aborts on a partial effect, and takes a film of an
+ * ended run out of an instrument another run waits for. Every run ends completed, paused with a reason, or waiting for a
  * person; no film gets more than its dose, no dispense happens twice, and no command carrying a lease generation
  * older than one already granted is accepted by an instrument.
  */
@@ -39,8 +42,11 @@ const SCENARIOS: { links: LinkName[]; during: Phase }[] = [
   { links: ['database'], during: 'dispense' },
   { links: ['redis'], during: 'irradiation' },
   { links: ['broker'], during: 'dispense' },
-  // All together during a dispense: during an exposure the lease lapses unconfirmed and the exposure stops part-way
-  // (its film then pins the irradiator until a person takes it out, which the test's operator cannot do).
+  // The serial/TCP device servers (shutter, balance, pumps): a reply held up by the cut must not be read later as
+  // the answer to another request (the line replaces its connection after a timeout).
+  { links: ['instruments'], during: 'irradiation' },
+  // Three together during a dispense (during an exposure the lease lapses unconfirmed and the exposure stops
+  // part-way; the database scenario above covers that, with the operator taking the film out).
   { links: ['database', 'redis', 'broker'], during: 'dispense' },
 ];
 
