@@ -83,7 +83,10 @@ describe('OpenAPI document', () => {
     );
     expect(submit.additionalProperties).toBe(false); // .strict(): an unknown field is refused, and said so
     expect(Object.keys(body('/api/runs/{id}/pause')!.properties ?? {}).sort()).toEqual(['mode', 'reason']);
-    expect(Object.keys(body('/api/runs/{id}/resume')!.properties ?? {}).sort()).toEqual(['resolution', 'resolutions']);
+    expect(Object.keys(body('/api/runs/{id}/resume')!.properties ?? {}).sort()).toEqual([
+      'resolution',
+      'resolutions',
+    ]);
   });
 
   it('declares bearer auth on every route that needs a token, and the roles it allows', () => {
