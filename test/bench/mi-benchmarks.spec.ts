@@ -58,10 +58,9 @@ describe('MI benchmarks, smoke configuration (2 seeds, small budgets)', () => {
       repeats: 1,
       randomRepeats: 1,
       gridSteps: 3,
-      samples: 8,
     });
-    expect(runs).toHaveLength(6);
+    expect(runs).toHaveLength(8);
     for (const r of runs) expect(r.experiments).toBe(6);
-    expectWellFormed(miParetoRows(runs), 3);
+    expectWellFormed(miParetoRows(runs), 4);
   });
 });

@@ -19,6 +19,7 @@ import type { CampaignUsage } from './proposal.check';
 import { approveProposal, rejectProposal } from './proposal.approval';
 import { triageOpen } from './proposal.triage';
 import { pinProtocol, pinnedProtocol, versionDrift } from './protocol.pin';
+import { checkMaterialVariants, materialDescriptors } from './material.variants';
 import { settleRuns } from './run.settlement';
 import { campaignStatus } from './stop.rules';
 
@@ -55,8 +56,15 @@ export class CampaignLoop {
   /** Validates a definition against its protocol (DocumentError with pointers) and starts the campaign. */
   async create(raw: unknown, createdBy?: string): Promise<Campaign> {
     const def = parseCampaignDefinition(raw);
-    const { protocol, version } = await pinProtocol(this.ctx, def, createdBy);
-    const settings = settingsFor(def, protocol, version);
+    // Every check (the space against the protocol, material variants compiled, descriptors found) runs before an
+    // inline protocol is saved or the campaign written: a refused definition leaves nothing behind.
+    let checked: CampaignSettings | undefined;
+    const { version } = await pinProtocol(this.ctx, def, createdBy, async (protocol) => {
+      const { tables, problems } = await materialDescriptors(this.ctx.deps.db, def);
+      problems.push(...checkMaterialVariants(def, protocol, this.ctx.deps.inventory, this.ctx.now()));
+      checked = settingsFor(def, protocol, 0, tables, problems);
+    });
+    const settings: CampaignSettings = { ...checked!, protocolVersion: version };
     const id = `cmp-${randomBytes(6).toString('hex')}`;
     return this.ctx.campaigns.create(campaignRow(id, settings, createdBy));
   }

@@ -26,6 +26,7 @@ interface StoredSpace {
   readonly stopWhen?: CampaignSettings['stopWhen'];
   readonly prior?: CampaignSettings['prior'];
   readonly origin?: CampaignSettings['origin'];
+  readonly materials?: CampaignSettings['materials'];
 }
 
 export function campaignRow(
@@ -44,6 +45,7 @@ export function campaignRow(
     ...(settings.stopWhen ? { stopWhen: settings.stopWhen } : {}),
     ...(settings.prior !== 'none' ? { prior: settings.prior } : {}),
     ...(settings.origin ? { origin: settings.origin } : {}),
+    ...(settings.materials ? { materials: settings.materials } : {}),
   };
   return {
     id,
@@ -84,6 +86,7 @@ export function settingsOf(row: Campaign): CampaignSettings {
     limits: space.limits ?? {},
     prior: space.prior ?? 'none',
     ...(space.origin ? { origin: space.origin } : {}),
+    ...(space.materials ? { materials: space.materials } : {}),
   };
 }
 

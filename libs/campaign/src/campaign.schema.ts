@@ -1,14 +1,61 @@
 import { z } from 'zod';
 import {
   STRATEGIES,
+  categoricalParameterSchema,
+  numberParameterSchema,
   objectiveSchema,
-  parameterSchema,
   type Objective,
   type Parameter,
 } from '@graftlab/optimizer';
 
 export const PRIORS = ['none', 'database'] as const;
 export type Prior = (typeof PRIORS)[number];
+
+export const MATERIAL_ROLES = ['basePolymer', 'monomer'] as const;
+export type MaterialRole = (typeof MATERIAL_ROLES)[number];
+
+/**
+ * What one material choice changes in the protocol: `materials` entries replace the protocol's fields they name
+ * (`base`, `monomer`, `solvent`, … merged field by field, e.g. `{"base": {"polymer": "PE", "name": "PE film"}}`),
+ * `parameters` set protocol parameter values that go with the material (a concentration, a temperature).
+ */
+export const materialVariantSchema = z
+  .object({
+    materials: z.record(z.string(), z.unknown()),
+    parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  })
+  .strict();
+
+/**
+ * A searched parameter of a campaign: a protocol parameter (number or categorical), or a material (`material`:
+ * base polymer or monomer) whose choices each map to a protocol variant and are seen by the optimizer through
+ * their descriptors (`"database"`, the default: the MI database's material tables; or given per choice).
+ */
+export const campaignCategoricalSchema = categoricalParameterSchema
+  .extend({
+    material: z
+      .enum(MATERIAL_ROLES)
+      .optional()
+      .describe(
+        'this parameter chooses the base polymer or the monomer; each choice needs a protocol variant',
+      ),
+    descriptors: z
+      .union([z.literal('database'), z.record(z.string(), z.record(z.string(), z.number()))])
+      .optional()
+      .describe(
+        'numeric descriptors per choice, or "database" (the default with "material"): the MI database\'s material tables',
+      ),
+    variants: z
+      .record(z.string(), materialVariantSchema)
+      .optional()
+      .describe('per choice, what it changes in the protocol (materials, parameter values)'),
+  })
+  .strict();
+
+export const campaignParameterSchema = z.discriminatedUnion('type', [
+  numberParameterSchema,
+  campaignCategoricalSchema,
+]);
 
 /** Bounds of one parameter inside the autonomy envelope: a numeric range or the choices allowed. */
 export const envelopeBoundSchema = z.union([
@@ -36,7 +83,7 @@ export const campaignDefinitionSchema = z
     protocol: z.record(z.string(), z.unknown()).optional(),
     /** Some of the protocol's parameters with narrower ranges or fewer choices; default: all it lets optimize. */
     space: z
-      .object({ parameters: z.array(parameterSchema).min(1) })
+      .object({ parameters: z.array(campaignParameterSchema).min(1) })
       .strict()
       .optional(),
     /** Values of protocol parameters outside the space (the protocol's defaults otherwise). */
@@ -86,6 +133,13 @@ export const campaignDefinitionSchema = z
   .strict();
 
 export type CampaignDefinition = z.output<typeof campaignDefinitionSchema>;
+export type MaterialVariant = z.output<typeof materialVariantSchema>;
+
+/** A material parameter as the loop keeps it: its role and each choice's protocol variant. */
+export interface MaterialSpec {
+  readonly material: MaterialRole;
+  readonly variants: Readonly<Record<string, MaterialVariant>>;
+}
 export type EnvelopeBound = z.output<typeof envelopeBoundSchema>;
 export type OptimizerChoiceInput = z.output<typeof optimizerChoiceSchema>;
 export type Range = z.output<typeof rangeSchema>;
@@ -112,6 +166,8 @@ export interface CampaignSettings {
   };
   readonly prior: Prior;
   readonly origin?: CampaignOrigin;
+  /** Searched parameters that choose a material, by name (absent when none does). */
+  readonly materials?: Readonly<Record<string, MaterialSpec>>;
 }
 
 export interface CampaignOrigin {

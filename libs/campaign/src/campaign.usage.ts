@@ -3,6 +3,7 @@ import type { Params } from '@graftlab/optimizer';
 import { compileProtocol, type Protocol } from '@graftlab/protocol';
 import type { LoopContext } from './campaign.context';
 import type { CampaignSettings } from './campaign.schema';
+import { protocolFor } from './material.variants';
 import { addUsage, runParameters, type CampaignUsage } from './proposal.check';
 
 /** Dose and consumables committed: every suggestion approved, queued or run (planned amounts). */
@@ -18,9 +19,10 @@ export function committedUsage(
     // A failed suggestion that never got a run consumed nothing.
     if (s.state === 'failed' && !s.runId) continue;
     try {
+      const run = protocolFor(protocol, settings.materials, s.params as Params).protocol;
       const plan = compileProtocol(
-        protocol,
-        runParameters(protocol, settings, s.params as Params),
+        run,
+        runParameters(run, settings, s.params as Params),
         ctx.deps.inventory,
         {
           now: ctx.now(),

@@ -1,7 +1,13 @@
 import type { Parameter } from '@graftlab/optimizer';
 import type { Protocol } from '@graftlab/protocol';
 import { DocumentError, checkShape, toPointer, zodProblems, type Problem } from '@graftlab/validation';
-import { campaignDefinitionSchema, type CampaignDefinition, type CampaignSettings } from './campaign.schema';
+import {
+  campaignDefinitionSchema,
+  type CampaignDefinition,
+  type CampaignSettings,
+  type MaterialSpec,
+} from './campaign.schema';
+import { optimizerParameter } from './material.variants';
 
 type Path = readonly (string | number)[];
 const at = (path: Path, message: string): Problem => ({ pointer: toPointer([...path]), message });
@@ -41,16 +47,35 @@ export function settingsFor(
   def: CampaignDefinition,
   protocol: Protocol,
   protocolVersion: number,
+  /** Descriptor tables of material parameters, by index in the space (resolved from the database). */
+  descriptorTables: ReadonlyMap<number, Record<string, Record<string, number>>> = new Map(),
+  /** Problems found before (material variants, descriptors): reported with these. */
+  earlier: readonly Problem[] = [],
 ): CampaignSettings {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...earlier];
   const declared = new Map(protocolSpace(protocol).map((p) => [p.name, p]));
   const all = new Map(protocol.parameters.map((p) => [p.name, p]));
-  const parameters = def.space?.parameters ?? [...declared.values()];
+  const parameters: Parameter[] = def.space
+    ? def.space.parameters.map((p, i) => optimizerParameter(p, descriptorTables.get(i)))
+    : [...declared.values()];
+  const materials: Record<string, MaterialSpec> = {};
+  for (const p of def.space?.parameters ?? [])
+    if (p.type === 'categorical' && p.material && p.variants)
+      materials[p.name] = { material: p.material, variants: p.variants };
   const seen = new Set<string>();
   parameters.forEach((p, i) => {
     const path = ['space', 'parameters', i];
     if (seen.has(p.name)) problems.push(at([...path, 'name'], `"${p.name}" is listed twice`));
     seen.add(p.name);
+    const source = def.space?.parameters[i];
+    if (source?.type === 'categorical' && source.material) {
+      // A material is not a protocol parameter: its variants (checked before) change the protocol.
+      if (all.has(p.name))
+        problems.push(
+          at([...path, 'name'], `"${p.name}" is a protocol parameter; name the material otherwise`),
+        );
+      return;
+    }
     const own = declared.get(p.name);
     if (!own) {
       problems.push(
@@ -167,6 +192,13 @@ export function settingsFor(
     problems.push(
       at(['prior'], 'a database prior needs the builtin optimizer (an http optimizer brings its own)'),
     );
+  if (def.prior !== undefined && def.prior !== 'none' && Object.keys(materials).length)
+    problems.push(
+      at(
+        ['prior'],
+        'a prior together with material parameters is not supported yet (the optimizer relates the materials through their descriptors)',
+      ),
+    );
   if (problems.length) throw new DocumentError(problems);
   return {
     name: def.name ?? null,
@@ -186,6 +218,7 @@ export function settingsFor(
     limits: def.limits ?? {},
     prior: def.prior ?? 'none',
     ...(def.origin ? { origin: def.origin } : {}),
+    ...(Object.keys(materials).length ? { materials } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Params } from '@graftlab/optimizer';
 import { checkSafety, compileProtocol, type ExecutionPlan, type Protocol } from '@graftlab/protocol';
 import { DocumentError } from '@graftlab/validation';
 import type { CampaignSettings } from './campaign.schema';
+import { protocolFor, variantParameters } from './material.variants';
 
 /** What the campaign has committed so far (approved, queued and finished runs). */
 export interface CampaignUsage {
@@ -29,8 +30,13 @@ export function runParameters(
   settings: CampaignSettings,
   params: Params,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...settings.fixed };
+  const out: Record<string, unknown> = {
+    ...settings.fixed,
+    ...variantParameters(settings.materials, params),
+  };
   for (const [name, value] of Object.entries(params)) {
+    // A material choice is not a protocol parameter: its variant changed the protocol instead.
+    if (settings.materials?.[name]) continue;
     const declared = protocol.parameters.find((p) => p.name === name);
     if (declared?.type === 'boolean') out[name] = value === 'true';
     else if (declared?.type === 'number' && declared.integer && typeof value === 'number')
@@ -80,7 +86,9 @@ export function checkProposal(
 ): ProposalCheck {
   let plan: ExecutionPlan;
   try {
-    plan = compileProtocol(protocol, runParameters(protocol, settings, params), inventory, { now });
+    // With material parameters, the protocol variant of the proposal's materials.
+    const run = protocolFor(protocol, settings.materials, params).protocol;
+    plan = compileProtocol(run, runParameters(run, settings, params), inventory, { now });
   } catch (e) {
     if (e instanceof DocumentError)
       return {

@@ -12,6 +12,8 @@ export async function pinProtocol(
   ctx: LoopContext,
   def: CampaignDefinition,
   createdBy?: string,
+  /** Runs before an inline protocol is saved: a throw leaves nothing written. */
+  check: (protocol: Protocol) => Promise<void> = () => Promise.resolve(),
 ): Promise<{ protocol: Protocol; version: number }> {
   if (def.protocol !== undefined) {
     let protocol: Protocol;
@@ -28,6 +30,7 @@ export async function pinProtocol(
     const safety = checkSafety(plan, ctx.deps.inventory);
     if (safety.length)
       throw new DocumentError(safety.map((p) => ({ pointer: `/protocol${p.pointer}`, message: p.message })));
+    await check(protocol);
     const saved = await ctx.protocols.saveVersion({
       protocolId: protocol.id,
       name: protocol.title,
@@ -44,7 +47,9 @@ export async function pinProtocol(
         message: `protocol ${def.protocolId}${def.protocolVersion ? ` v${def.protocolVersion}` : ''} is not stored (POST /api/protocols first, or give "protocol")`,
       },
     ]);
-  return { protocol: parseProtocol(stored.document), version: stored.version };
+  const protocol = parseProtocol(stored.document);
+  await check(protocol);
+  return { protocol, version: stored.version };
 }
 
 /** The protocol version the campaign is pinned to. */

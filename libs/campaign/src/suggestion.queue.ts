@@ -5,6 +5,7 @@ import type { Protocol } from '@graftlab/protocol';
 import { DocumentError } from '@graftlab/validation';
 import { ignoreRace, suggestionOf, type LoopContext } from './campaign.context';
 import type { CampaignSettings } from './campaign.schema';
+import { protocolFor } from './material.variants';
 import { runParameters } from './proposal.check';
 
 /**
@@ -21,10 +22,14 @@ export async function queueSuggestion(
 ): Promise<Suggestion> {
   let runId: string;
   try {
+    // With material parameters the run grafts the proposal's materials: the protocol variant is sent as a
+    // document (stored as a version of its own id, `<protocol>-<material>…`).
+    const params = suggestion.params as Params;
+    const variant = protocolFor(protocol, settings.materials, params);
     const { run } = await ctx.deps.submitter.submit(
       {
-        protocolId: settings.protocolId,
-        parameters: runParameters(protocol, settings, suggestion.params as Params),
+        ...(variant.document ? { protocol: variant.document } : { protocolId: settings.protocolId }),
+        parameters: runParameters(variant.protocol, settings, params),
         campaignId: campaign.id,
         suggestionId: suggestion.id,
         idempotencyKey: suggestion.id,

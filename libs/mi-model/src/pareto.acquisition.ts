@@ -46,7 +46,7 @@ export interface BatchRequest<C> {
 export interface BatchProposal<C> {
   readonly candidate: C;
   readonly index: number;
-  /** Expected gain × probability of feasibility: what the greedy step maximized. */
+  /** The expected gain over the joint samples where the candidate meets every constraint: what the greedy step maximized. */
   readonly acquisition: number;
   readonly expectedGain: number;
   readonly feasibility: number;
@@ -164,6 +164,16 @@ class BatchContext<C> {
     return o.model.transform.inverse(draws.get(o.name)!.values[s]);
   }
 
+  /** 1 when the candidate meets every constraint on known outcomes, else 0. */
+  private knownFeasibility(c: C): number {
+    for (const con of this.request.constraints ?? []) {
+      if (!('known' in con)) continue;
+      const v = con.known(c);
+      if ((con.min !== undefined && v < con.min) || (con.max !== undefined && v > con.max)) return 0;
+    }
+    return 1;
+  }
+
   private feasibleIn(c: C, draws: Map<string, ConditionalDraws>, s: number): boolean {
     return (this.request.constraints ?? []).every((con) => {
       const v = this.value(con, c, draws, s);
@@ -210,11 +220,15 @@ class BatchContext<C> {
         const { feasibility, objectives } = this.summary(c);
         let expectedGain = 0;
         const draws = this.draw(c, normals);
-        if (feasibility > 1e-9) {
-          for (let s = 0; s < this.samples; s++) expectedGain += gain(s, this.objectiveVector(c, draws, s));
+        // Modelled constraints count per joint sample (a draw that breaks one gains nothing, as in constrained
+        // qNEHVI); known constraints (a probability the caller computes, such as a failure vote) are a gate.
+        const known = this.knownFeasibility(c);
+        if (feasibility > 1e-9 && known > 0) {
+          for (let s = 0; s < this.samples; s++)
+            if (this.feasibleIn(c, draws, s)) expectedGain += gain(s, this.objectiveVector(c, draws, s));
           expectedGain /= this.samples;
         }
-        const acquisition = expectedGain * feasibility;
+        const acquisition = expectedGain;
         if (round === 0) firstRound[index] = acquisition;
         // Where nothing is expected to improve, prefer the likeliest feasible, then the best mean.
         const tie = feasibility + 1e-9 * objectives.reduce((t, v) => t + v, 0);
@@ -253,7 +267,21 @@ function defaultReference<C>(context: BatchContext<C>, request: BatchRequest<C>)
   const pool = request.baseline.length > 0 ? request.baseline : request.candidates;
   const summaries = pool.map((c) => context.summary(c));
   const feasible = summaries.filter((s) => s.feasibility >= 0.5).map((s) => s.objectives);
-  return referencePoint(paretoFront(feasible.length > 0 ? feasible : summaries.map((s) => s.objectives)));
+  const reference = referencePoint(
+    paretoFront(feasible.length > 0 ? feasible : summaries.map((s) => s.objectives)),
+  );
+  // An objective that is also constrained gains nothing past its bound: the reference stops there (a film
+  // swelling 85 % adds no hypervolume when 80 % is the limit).
+  return reference.map((r, k) => {
+    const o = request.objectives[k];
+    let bound = r;
+    for (const con of request.constraints ?? []) {
+      if (con.name !== o.name) continue;
+      const limit = context.sign[k] > 0 ? con.min : con.max;
+      if (limit !== undefined) bound = Math.max(bound, context.sign[k] * limit);
+    }
+    return bound;
+  });
 }
 
 function setUp<C>(request: BatchRequest<C>): { context: BatchContext<C>; reference: number[] } {

@@ -6,6 +6,7 @@ import {
   type AcquisitionValue,
 } from './expected-improvement.acquisition';
 import { FeasibilityModel } from './feasibility.model';
+import { modelFeatures } from './model.features';
 import type { GpFitOptions } from './gaussian-process.model';
 import { versionHash } from './model-version.hash';
 import { OutputModel } from './output.model';
@@ -108,15 +109,17 @@ export function proposeBayesian(
   if (ctx.completed.length < (options.initialDesignSize ?? Math.max(4, d + 1))) return undefined;
 
   const points = ctx.completed.map((c) => c.point);
+  const features = modelFeatures(enc);
   let models = objective.targets.map((target) =>
     OutputModel.fit(
       target,
       points,
       ctx.completed.map((c) => c.observation.outputs![target.name]),
       ctx.completed.map((c) => c.observation.uncertainty?.[target.name]),
-      enc.cardinality,
+      features.cardinality,
       rng.fork(`fit:${target.name}`),
       options.fit,
+      features.descriptors ? features.map : undefined,
     ),
   );
   const modelVersion = versionHash('gp', {
@@ -127,9 +130,10 @@ export function proposeBayesian(
   });
   // Failures are local: half the first target's length scales, but never so short that the gaps between
   // failed runs look feasible.
-  const lengthScales = models[0].gp.hyperparameters.lengthScales.map((l) =>
-    Math.min(0.2, Math.max(0.1, l / 2)),
-  );
+  // (With descriptors the GP's inputs are not the point's coordinates: the failure vote then uses 0.2.)
+  const lengthScales = features.descriptors
+    ? enc.cardinality.map(() => 0.2)
+    : models[0].gp.hyperparameters.lengthScales.map((l) => Math.min(0.2, Math.max(0.1, l / 2)));
   const feasibility = new FeasibilityModel(points, ctx.failed, lengthScales, enc.cardinality);
   const mc = rng.fork('mc');
   const normals = Array.from({ length: options.mcSamples ?? 128 }, () =>

@@ -1,8 +1,8 @@
 import type { FeasibilityModel } from './feasibility.model';
 import { targetUtility } from './objective.score';
 import type { OutputModel } from './output.model';
-import type { Encoding, Point } from './space.encoding';
-import type { Objective, Target } from './space.schema';
+import { valueOf, type Encoding, type Point } from './space.encoding';
+import type { NumberParameter, Objective, Target } from './space.schema';
 
 export interface AcquisitionValue {
   /** Expected improvement × probability of feasibility: what the search maximizes. */
@@ -22,7 +22,7 @@ export interface AcquisitionValue {
  * scored with the objective including known costs, and improvement is taken over the incumbent score.
  */
 export class MonteCarloExpectedImprovement {
-  private readonly costTerms: { index: number; min: number; span: number; weight: number }[];
+  private readonly costTerms: { index: number; parameter: NumberParameter; weight: number }[];
   private readonly zRange: { lo: number; hi: number }[];
 
   constructor(
@@ -41,13 +41,13 @@ export class MonteCarloExpectedImprovement {
     this.costTerms = (objective.costs ?? []).flatMap((c) => {
       const index = enc.space.parameters.findIndex((p) => p.name === c.parameter);
       const p = enc.space.parameters[index];
-      return p?.type === 'number' ? [{ index, min: p.min, span: p.max - p.min, weight: c.weight }] : [];
+      return p?.type === 'number' ? [{ index, parameter: p, weight: c.weight }] : [];
     });
   }
 
   private cost(x: Point): number {
     let cost = 0;
-    for (const c of this.costTerms) cost += c.weight * (c.min + x[c.index] * c.span);
+    for (const c of this.costTerms) cost += c.weight * valueOf(c.parameter, x[c.index]);
     return cost;
   }
 

@@ -30,6 +30,8 @@ export class OutputModel {
     readonly gp: GaussianProcess,
     private readonly offset: number,
     private readonly scale: number,
+    /** From a point to the GP's inputs (descriptors for materials); the identity without. */
+    private readonly features: (x: Point) => Point = (x) => x,
   ) {}
 
   static fit(
@@ -40,6 +42,7 @@ export class OutputModel {
     cardinality: readonly number[],
     rng: Rng,
     options?: GpFitOptions,
+    features?: (x: Point) => Point,
   ): OutputModel {
     const transform = transformOf(target);
     const t = values.map((y) => transform.forward(y));
@@ -51,29 +54,31 @@ export class OutputModel {
       return u === undefined ? 0 : ((u * transform.slope(y)) / scale) ** 2;
     });
     const gp = GaussianProcess.fit(
-      { points, y: t.map((v) => (v - offset) / scale), noise },
+      { points: features ? points.map(features) : points, y: t.map((v) => (v - offset) / scale), noise },
       cardinality,
       rng,
       options,
     );
-    return new OutputModel(target, transform, gp, offset, scale);
+    return new OutputModel(target, transform, gp, offset, scale, features);
   }
 
   /** Posterior of the transformed output at x: mean and standard deviation in transformed units. */
   predict(x: Point): { mean: number; sd: number } {
-    const p = this.gp.predict(x);
+    const p = this.gp.predict(this.features(x));
     return { mean: this.offset + this.scale * p.mean, sd: this.scale * Math.sqrt(p.variance) };
   }
 
   /** Kriging believer: pretend the posterior mean was observed at x (pending or already chosen). */
   withFantasy(x: Point): OutputModel {
-    const mean = this.gp.predict(x).mean;
+    const f = this.features(x);
+    const mean = this.gp.predict(f).mean;
     return new OutputModel(
       this.target,
       this.transform,
-      this.gp.withObservation(x, mean, 0),
+      this.gp.withObservation(f, mean, 0),
       this.offset,
       this.scale,
+      this.features,
     );
   }
 }

@@ -85,6 +85,67 @@ describe('suggest with Pareto objectives and outcome constraints', () => {
     );
   });
 
+  it('keeps away from where films failed (no outputs, only a failure vote)', () => {
+    // Every film with x > 0.7 failed: the best-conducting corner is there, but the batch must not go back.
+    const obs: Observation[] = observations(24).map((o) =>
+      (o.params.x as number) > 0.7 ? { params: o.params, status: 'failed' as const, reason: 'ruptured' } : o,
+    );
+    expect(obs.filter((o) => o.status === 'failed').length).toBeGreaterThanOrEqual(4);
+    const res = suggest({ space: SPACE, observations: obs, batchSize: 4, seed: 3 });
+    expect(res.strategy).toBe('bayesian-qnehvi');
+    for (const c of res.candidates) expect(c.params.x as number).toBeLessThan(0.75);
+  });
+
+  it('searches a log-scale parameter by its ratio and costs it in its own unit', () => {
+    const space: SearchSpace = {
+      parameters: [
+        { name: 'dose', type: 'number', min: 1, max: 100, scale: 'log' },
+        { name: 'y', type: 'number', min: 0, max: 1 },
+      ],
+      objective: {
+        pareto: true,
+        targets: [{ name: 'conductivity', mode: 'max' }],
+        costs: [{ parameter: 'dose', weight: 1 }],
+      },
+    };
+    const random = suggest({ space, observations: [], batchSize: 60, seed: 2, strategy: 'random' });
+    const doses = random.candidates.map((c) => c.params.dose as number);
+    // Log-uniform: about half below √(1·100) = 10 (uniform would put 9 % there).
+    const below = doses.filter((d) => d < 10).length / doses.length;
+    expect(below).toBeGreaterThan(0.3);
+    expect(below).toBeLessThan(0.7);
+    expect(Math.min(...doses)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...doses)).toBeLessThanOrEqual(100);
+    // σ grows with log dose: the front trades σ against dose over the whole range, low doses included.
+    const obs: Observation[] = Array.from({ length: 12 }, (_, i) => {
+      const dose = Math.pow(100, i / 11);
+      return {
+        params: { dose, y: ((i * 7) % 11) / 10 },
+        outputs: { conductivity: 10 * Math.log(dose) + 5 },
+        uncertainty: { conductivity: 0.5 },
+        status: 'completed' as const,
+      };
+    });
+    const res = suggest({ space, observations: obs, batchSize: 3, seed: 4 });
+    expect(res.strategy).toBe('bayesian-qnehvi');
+    for (const c of res.candidates) {
+      expect(c.params.dose as number).toBeGreaterThanOrEqual(1);
+      expect(c.params.dose as number).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('refuses a log scale that reaches zero', async () => {
+    expect(
+      await pointers(() =>
+        suggest({
+          space: { ...SPACE, parameters: [{ name: 'x', type: 'number', min: 0, max: 1, scale: 'log' }] },
+          observations: [],
+          batchSize: 1,
+        }),
+      ),
+    ).toEqual(['/space/parameters/0/min']);
+  });
+
   it('refuses a match target in a Pareto set, a constraint on a parameter or without bounds, and a missing constrained output', async () => {
     expect(
       await pointers(() =>

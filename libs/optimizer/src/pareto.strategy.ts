@@ -1,27 +1,61 @@
 import {
   DescriptorGp,
   proposeParetoBatch,
+  paretoFrontIndices,
   proposeWeightedSumBatch,
   type OutcomeConstraint,
   type ParetoObjective,
 } from '@graftlab/mi-model';
 import { latinHypercube } from './design.sampling';
+import { FeasibilityModel } from './feasibility.model';
+import { modelFeatures } from './model.features';
 import { versionHash } from './model-version.hash';
 import type { Proposal, ProposalContext } from './proposal.types';
-import type { Encoding, Point } from './space.encoding';
+import { valueOf, type Encoding, type Point } from './space.encoding';
 import type { Objective } from './space.schema';
 
 /** Pool of candidate points the batch is chosen from. */
 const POOL = 384;
 const SAMPLES = 96;
+/** Reach of a failed run's vote, in unit coordinates (about a fifth of each range). */
+const FAILURE_LENGTH_SCALE = 0.2;
 
-/** Model inputs of a point: numbers as they are (in [0, 1]), categoricals one-hot. */
-function features(enc: Encoding, point: Point): number[] {
-  const out: number[] = [];
-  enc.space.parameters.forEach((p, i) => {
-    if (p.type === 'number') out.push(point[i]);
-    else for (let c = 0; c < p.choices.length; c++) out.push(Math.round(point[i]) === c ? 1 : 0);
-  });
+const CLOUD = 16;
+const CLOUD_SD = 0.05;
+
+/**
+ * Gaussian steps (numbers only) around the measured points on the observed front: those meeting every constraint
+ * as measured and dominated by no other such point in the targets and costs (at most 8, the spread-out ones).
+ */
+function aroundFront(ctx: ProposalContext, objective: Objective, enc: Encoding): Point[] {
+  const targets = objective.targets.filter((t) => t.mode !== 'match');
+  const costIndex = (objective.costs ?? []).map((c) =>
+    enc.space.parameters.findIndex((p) => p.name === c.parameter),
+  );
+  const feasible = ctx.completed.filter((c) =>
+    (objective.constraints ?? []).every((con) => {
+      const v = c.observation.outputs?.[con.name];
+      return (
+        v !== undefined && (con.min === undefined || v >= con.min) && (con.max === undefined || v <= con.max)
+      );
+    }),
+  );
+  const vectors = feasible.map((c) => [
+    ...targets.map((t) => (t.mode === 'max' ? 1 : -1) * (c.observation.outputs?.[t.name] ?? 0)),
+    ...costIndex.map((i) => -c.point[i]),
+  ]);
+  const front = paretoFrontIndices(vectors);
+  const centers = front.map((k) => feasible[k].point);
+  const step = Math.max(1, Math.ceil(centers.length / 8));
+  const out: Point[] = [];
+  for (let i = 0; i < centers.length; i += step) {
+    for (let k = 0; k < CLOUD; k++)
+      out.push(
+        centers[i].map((v, j) =>
+          enc.cardinality[j] === 0 ? Math.min(1, Math.max(0, v + ctx.rng.normal(0, CLOUD_SD))) : v,
+        ),
+      );
+  }
   return out;
 }
 
@@ -58,7 +92,18 @@ export function proposePareto(
       ...(objective.constraints ?? []).map((c) => c.name),
     ]),
   ];
-  const x = (p: Point) => features(enc, p);
+  // Numbers as they are, materials through their descriptors, other categoricals one-hot.
+  const featureMap = modelFeatures(enc);
+  const oneHot = (p: Point) => {
+    const f = featureMap.map(p);
+    const out: number[] = [];
+    featureMap.cardinality.forEach((c, k) => {
+      if (c === 0) out.push(f[k]);
+      else for (let j = 0; j < c; j++) out.push(Math.round(f[k]) === j ? 1 : 0);
+    });
+    return out;
+  };
+  const x = oneHot;
   const models = new Map(
     names.map((name) => [
       name,
@@ -83,16 +128,29 @@ export function proposePareto(
   const costs = (objective.costs ?? []).map((c) => {
     const i = numericIndex(c.parameter);
     const p = enc.space.parameters[i];
-    const span = p.type === 'number' ? p.max - p.min : 1;
-    const min = p.type === 'number' ? p.min : 0;
-    return { name: `cost:${c.parameter}`, known: (point: Point) => min + point[i] * span, weight: c.weight };
+    const value = (point: Point) => (p.type === 'number' ? valueOf(p, point[i]) : 0);
+    return { name: `cost:${c.parameter}`, known: value, weight: c.weight };
   });
   const constraints: OutcomeConstraint<Point>[] = (objective.constraints ?? []).map((c) => ({
     ...outcome(c.name),
     ...(c.min !== undefined ? { min: c.min } : {}),
     ...(c.max !== undefined ? { max: c.max } : {}),
   }));
-  const pool = latinHypercube(enc, POOL, ctx.rng, new Map());
+  // Failed runs (a film that ruptured, broke up or stayed ungrafted) leave no outputs for the GPs: a kernel vote of
+  // working and failed runs marks their neighbourhood, and a point whose vote is below ½ is not proposed (as the
+  // single-objective strategy does).
+  if (ctx.failed.length) {
+    const works = new FeasibilityModel(
+      ctx.completed.map((c) => c.point),
+      ctx.failed,
+      enc.cardinality.map(() => FAILURE_LENGTH_SCALE),
+      enc.cardinality,
+    );
+    constraints.push({ name: 'works', known: (p: Point) => works.probability(p), min: 0.5 });
+  }
+  // The pool: a Latin hypercube over the space, and a cloud around the measured points whose outputs are best in
+  // some objective (where the front is refined).
+  const pool = [...latinHypercube(enc, POOL, ctx.rng, new Map()), ...aroundFront(ctx, objective, enc)];
   const baseline = ctx.completed.map((c) => c.point);
   const seed = `pareto:${ctx.rng.next()}`;
 

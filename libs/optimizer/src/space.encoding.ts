@@ -1,4 +1,4 @@
-import type { Params, SearchSpace } from './space.schema';
+import type { NumberParameter, Params, SearchSpace } from './space.schema';
 
 /**
  * A point of the space in model coordinates, one entry per parameter: numbers scaled to [0, 1], categoricals
@@ -25,10 +25,23 @@ export function encodingOf(space: SearchSpace): Encoding {
   };
 }
 
+/** A numeric parameter's value as its coordinate in [0, 1] (in its scale: linear, or log of the ratio to min). */
+export function unitOf(p: NumberParameter, value: number): number {
+  if (p.scale === 'log') return Math.log(Math.max(value, p.min) / p.min) / Math.log(p.max / p.min);
+  return (value - p.min) / (p.max - p.min);
+}
+
+/** A coordinate in [0, 1] back to the numeric parameter's value (clamped into its range). */
+export function valueOf(p: NumberParameter, unit: number): number {
+  const u = Math.min(1, Math.max(0, unit));
+  const v = p.scale === 'log' ? p.min * Math.pow(p.max / p.min, u) : p.min + u * (p.max - p.min);
+  return Math.min(p.max, Math.max(p.min, v));
+}
+
 export function toPoint(enc: Encoding, params: Params): Point {
   return enc.space.parameters.map((p) => {
     const v = params[p.name];
-    if (p.type === 'number') return (Number(v) - p.min) / (p.max - p.min);
+    if (p.type === 'number') return unitOf(p, Number(v));
     return Math.max(0, p.choices.indexOf(String(v)));
   });
 }
@@ -38,8 +51,7 @@ export function toParams(enc: Encoding, point: Point): Params {
   const params: Params = {};
   enc.space.parameters.forEach((p, i) => {
     if (p.type === 'number') {
-      const u = Math.min(1, Math.max(0, point[i]));
-      params[p.name] = Math.min(p.max, Math.max(p.min, p.min + u * (p.max - p.min)));
+      params[p.name] = valueOf(p, point[i]);
     } else {
       params[p.name] = p.choices[Math.round(point[i])];
     }

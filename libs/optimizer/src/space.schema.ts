@@ -8,6 +8,16 @@ export const numberParameterSchema = z
     min: z.number(),
     max: z.number(),
     unit: z.string().optional(),
+    /**
+     * How the optimizer spreads and models the range: 'linear' (default) or 'log' (min > 0), for parameters whose
+     * effect scales with their ratio, such as dose, time and concentration (5 → 10 kGy matters as much as 50 → 100).
+     */
+    scale: z
+      .enum(['linear', 'log'])
+      .optional()
+      .describe(
+        "'linear' (default) or 'log' (min > 0): the optimizer samples and models the range in this scale (dose, time, concentration act by their ratio)",
+      ),
     description: z.string().optional(),
   })
   .strict();
@@ -18,6 +28,17 @@ export const categoricalParameterSchema = z
     name: z.string().min(1),
     type: z.literal('categorical'),
     choices: z.array(z.string().min(1)).min(1),
+    /**
+     * Numeric descriptors of each choice (e.g. a base polymer's Tg and radical yield, a monomer's molar mass and
+     * Q–e): the models see a choice as its descriptors, so what is learned about one material carries over to
+     * materials with similar descriptors; without them, as an unrelated category (one-hot).
+     */
+    descriptors: z
+      .record(z.string(), z.record(z.string(), z.number()))
+      .optional()
+      .describe(
+        'numeric descriptors of each choice, the same names for every choice: the models see a choice as its descriptors (what is learned on one material carries over to similar ones) instead of an unrelated category',
+      ),
     description: z.string().optional(),
   })
   .strict();

@@ -13,6 +13,36 @@ import {
 type Path = readonly (string | number)[];
 const at = (path: Path, message: string): Problem => ({ pointer: toPointer(path), message });
 
+/** A descriptor table covers every choice (and only the choices) with the same finite numbers. */
+export function descriptorProblems(
+  choices: readonly string[],
+  descriptors: Readonly<Record<string, Readonly<Record<string, number>>>>,
+  path: Path,
+): Problem[] {
+  const problems: Problem[] = [];
+  const names = new Set(Object.values(descriptors).flatMap((d) => Object.keys(d)));
+  if (names.size === 0)
+    problems.push(at([...path, 'descriptors'], 'give at least one descriptor per choice'));
+  for (const key of Object.keys(descriptors))
+    if (!choices.includes(key))
+      problems.push(at([...path, 'descriptors', key], `"${key}" is not a choice (${choices.join(', ')})`));
+  for (const c of choices) {
+    const d = descriptors[c];
+    if (!d) {
+      problems.push(at([...path, 'descriptors'], `no descriptors for choice "${c}"`));
+      continue;
+    }
+    for (const name of names)
+      if (d[name] === undefined)
+        problems.push(
+          at([...path, 'descriptors', c], `"${c}" lacks descriptor "${name}" (every choice needs the same)`),
+        );
+      else if (!Number.isFinite(d[name]))
+        problems.push(at([...path, 'descriptors', c, name], `expected a finite number`));
+  }
+  return problems;
+}
+
 /** Checks zod cannot express: ranges, unique names, match values, costs on numeric parameters. */
 function spaceProblems(space: SearchSpace, base: Path = []): Problem[] {
   const problems: Problem[] = [];
@@ -23,6 +53,8 @@ function spaceProblems(space: SearchSpace, base: Path = []): Problem[] {
     seen.set(p.name, i);
     if (p.type === 'number' && !(p.max > p.min))
       problems.push(at([...base, 'parameters', i, 'max'], `max ${p.max} must be greater than min ${p.min}`));
+    if (p.type === 'number' && p.scale === 'log' && !(p.min > 0))
+      problems.push(at([...base, 'parameters', i, 'min'], `a log scale needs min > 0, got ${p.min}`));
     if (p.type === 'categorical') {
       const choices = new Set<string>();
       p.choices.forEach((c, j) => {
@@ -30,6 +62,8 @@ function spaceProblems(space: SearchSpace, base: Path = []): Problem[] {
           problems.push(at([...base, 'parameters', i, 'choices', j], `duplicate choice "${c}"`));
         choices.add(c);
       });
+      if (p.descriptors)
+        problems.push(...descriptorProblems(p.choices, p.descriptors, [...base, 'parameters', i]));
     }
   });
   const targets = new Set<string>();
