@@ -66,6 +66,7 @@ const trueDg = (p: Params) =>
 describe('POST /api/campaigns with base polymers as a searched material', () => {
   let api: ApiApp;
   let loop: CampaignLoop;
+  let firstCampaign = '';
   const http = () => request(api.app.getHttpServer());
   const as = (role: 'scientist' | 'safety-officer') => `Bearer ${api.tokens[role]}`;
   const campaignCount = async () => (await api.db.select().from(campaigns)).length;
@@ -200,5 +201,57 @@ describe('POST /api/campaigns with base polymers as a searched material', () => 
     const view = await http().get(`/api/campaigns/${id}`).set('authorization', as('scientist'));
     expect(view.status).toBe(200);
     expect(JSON.stringify(view.body.suggestions)).toMatch(/"basePolymer":"(ETFE|PVDF|FEP)"/);
+    firstCampaign = id;
+  });
+
+  it('takes a list of related campaigns and material systems as the prior, and refuses unknown ones', async () => {
+    await new MaterialsRepository(api.db).upsertMonomer({ name: 'styrene' });
+    const onEtfe = {
+      ...definition,
+      name: 'PEM on ETFE, warm-started from the material search',
+      space: { parameters: definition.space.parameters.slice(0, 2) },
+    };
+    const refused = await http()
+      .post('/api/campaigns')
+      .set('authorization', as('scientist'))
+      .send({
+        ...onEtfe,
+        prior: {
+          campaigns: [firstCampaign, 'cmp-nope'],
+          systems: [{ basePolymer: 'ETFE', monomer: 'unobtainium' }],
+        },
+      });
+    expect(refused.status).toBe(422);
+    expect(refused.body.problems).toEqual([
+      { pointer: '/prior/campaigns/1', message: 'no campaign "cmp-nope"' },
+      {
+        pointer: '/prior/systems/0/monomer',
+        message: 'monomer "unobtainium" is not in the MI database (monomers)',
+      },
+    ]);
+    const empty = await http()
+      .post('/api/campaigns')
+      .set('authorization', as('scientist'))
+      .send({ ...onEtfe, prior: {} });
+    expect(empty.body.problems).toEqual([
+      { pointer: '/prior', message: 'name at least one campaign or material system as related tasks' },
+    ]);
+
+    const res = await http()
+      .post('/api/campaigns')
+      .set('authorization', as('scientist'))
+      .send({
+        ...onEtfe,
+        prior: { campaigns: [firstCampaign], systems: [{ basePolymer: 'ETFE', monomer: 'styrene' }] },
+      });
+    expect(res.status).toBe(201);
+    expect(res.body.settings.prior).toEqual({
+      campaigns: [firstCampaign],
+      systems: [{ basePolymer: 'ETFE', monomer: 'styrene' }],
+    });
+    const report = await loop.advance(res.body.id as string);
+    expect(report.action).toBe('proposed');
+    expect(report.detail).toMatch(/\(database-prior, model prior-[0-9a-f]{16}\+mi-[0-9a-f]{16}\)/);
+    expect(report.detail).toMatch(/related tasks \(\d+ records\) relatedness degreeOfGrafting weight/);
   });
 });

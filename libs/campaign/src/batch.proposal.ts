@@ -43,7 +43,7 @@ export async function proposeBatch(
   let answer: SuggestResponse | undefined;
   let note = '';
   if (
-    settings.prior === 'database' &&
+    settings.prior !== 'none' &&
     settings.strategy === 'bayesian' &&
     settings.optimizer.kind === 'builtin'
   ) {
@@ -59,6 +59,7 @@ export async function proposeBatch(
           batchSize: size,
           seed: request.seed ?? 0,
           groupBy: settings.groupBy,
+          ...(typeof settings.prior === 'object' ? { related: settings.prior } : {}),
         },
         { thread: ctx.deps.miThread },
       );
@@ -66,7 +67,10 @@ export async function proposeBatch(
       const related = Object.entries(prior.relatedness).map(
         ([k, r]) => `${k} weight ${r.weight.toFixed(2)}, warm share ${r.warmShare.toFixed(2)}`,
       );
-      note = related.length ? `; database relatedness ${related.join('; ')}` : '; database prior';
+      // A list of related tasks names how much of the database it kept.
+      const source =
+        typeof settings.prior === 'object' ? `related tasks (${prior.relatedRecords} records)` : 'database';
+      note = related.length ? `; ${source} relatedness ${related.join('; ')}` : `; ${source} prior`;
     } catch (e) {
       if (!(e instanceof PriorUnavailable)) throw e;
       note = `; no database prior: ${e.message}`;

@@ -20,6 +20,7 @@ import { approveProposal, rejectProposal } from './proposal.approval';
 import { triageOpen } from './proposal.triage';
 import { pinProtocol, pinnedProtocol, versionDrift } from './protocol.pin';
 import { checkMaterialVariants, materialDescriptors } from './material.variants';
+import { priorProblems } from './prior.check';
 import { settleRuns } from './run.settlement';
 import { campaignStatus } from './stop.rules';
 
@@ -62,6 +63,7 @@ export class CampaignLoop {
     const { version } = await pinProtocol(this.ctx, def, createdBy, async (protocol) => {
       const { tables, problems } = await materialDescriptors(this.ctx.deps.db, def);
       problems.push(...checkMaterialVariants(def, protocol, this.ctx.deps.inventory, this.ctx.now()));
+      problems.push(...(await priorProblems(this.ctx.deps.db, def)));
       checked = settingsFor(def, protocol, 0, tables, problems);
     });
     const settings: CampaignSettings = { ...checked!, protocolVersion: version };

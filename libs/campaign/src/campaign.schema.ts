@@ -9,7 +9,25 @@ import {
 } from '@graftlab/optimizer';
 
 export const PRIORS = ['none', 'database'] as const;
-export type Prior = (typeof PRIORS)[number];
+
+/**
+ * A prior from a list: the related tasks are these campaigns' runs and/or these material systems' samples of the
+ * MI database (instead of every sample), e.g. `{"campaigns": ["cmp-…"], "systems": [{"basePolymer": "ETFE",
+ * "monomer": "styrene"}]}`.
+ */
+export const priorListSchema = z
+  .object({
+    campaigns: z.array(z.string().min(1).max(100)).max(100).optional(),
+    systems: z
+      .array(
+        z.object({ basePolymer: z.string().min(1).max(200), monomer: z.string().min(1).max(200) }).strict(),
+      )
+      .max(100)
+      .optional(),
+  })
+  .strict();
+export type PriorList = z.output<typeof priorListSchema>;
+export type Prior = (typeof PRIORS)[number] | PriorList;
 
 export const MATERIAL_ROLES = ['basePolymer', 'monomer'] as const;
 export type MaterialRole = (typeof MATERIAL_ROLES)[number];
@@ -108,11 +126,17 @@ export const campaignDefinitionSchema = z
     /** Parameters every experiment of a batch shares (samples irradiated together share dose and storage). */
     groupBy: z.array(z.string().min(1)).optional(),
     /**
-     * What the optimizer knows before the first run: nothing ('none', the default), or every related sample of the
+     * What the optimizer knows before the first run: nothing ('none', the default), every related sample of the
      * MI database ('database': a transfer model warm-starts each objective from the database-wide model, weighted
-     * by how well it predicts this campaign's own results).
+     * by how well it predicts this campaign's own results), or only the samples of listed campaigns and material
+     * systems (the same transfer model, trained on those related tasks alone).
      */
-    prior: z.enum(PRIORS).optional(),
+    prior: z
+      .union([z.enum(PRIORS), priorListSchema])
+      .optional()
+      .describe(
+        '"none" (default), "database" (every related sample of the MI database), or a list of related tasks: {"campaigns": [ids], "systems": [{"basePolymer", "monomer"}]}',
+      ),
     /** Where the campaign came from: an MI ranking proposal (its model version is cited by every run's manifest). */
     origin: z
       .object({

@@ -188,10 +188,13 @@ export function settingsFor(
     }
     if (!ok) problems.push(at(['optimizer', 'url'], 'expected an http or https URL'));
   }
-  if (def.prior === 'database' && def.optimizer?.kind === 'http')
+  const prior = def.prior ?? 'none';
+  if (prior !== 'none' && def.optimizer?.kind === 'http')
     problems.push(
       at(['prior'], 'a database prior needs the builtin optimizer (an http optimizer brings its own)'),
     );
+  if (typeof prior === 'object' && !prior.campaigns?.length && !prior.systems?.length)
+    problems.push(at(['prior'], 'name at least one campaign or material system as related tasks'));
   if (def.prior !== undefined && def.prior !== 'none' && Object.keys(materials).length)
     problems.push(
       at(

@@ -1,11 +1,14 @@
 import { openScratchDatabase, type GraftlabDb } from '@graftlab/db';
 import { createRng } from '@graftlab/grafting-model';
 import type { Objective, Observation, Params, Parameter } from '@graftlab/optimizer';
+import { readMiSamples } from '@graftlab/db';
 import {
   proposeWithDatabasePrior,
   PriorUnavailable,
+  relatedTasks,
   type PriorBatchRequest,
 } from './database-prior.proposer';
+import { trainingSet } from './training-records.mapping';
 import {
   seedSyntheticDatabase,
   SYNTHETIC_MONOMERS,
@@ -142,6 +145,56 @@ describe('proposeWithDatabasePrior', () => {
       if (0.8 * truth(c.params) * (0.2 + M_E.hydrophilicity) <= 66) inside++;
     }
     expect(inside).toBeGreaterThanOrEqual(3);
+  });
+
+  it('learns from the listed related tasks only (prior as a list of material systems)', async () => {
+    const full = await proposeWithDatabasePrior(db, request());
+    const related = {
+      systems: [
+        { basePolymer: 'PX', monomer: 'M-e' },
+        { basePolymer: 'py', monomer: 'M-d' },
+      ],
+    };
+    const listed = await proposeWithDatabasePrior(db, request([], { related }));
+    const set = trainingSet(await readMiSamples(db));
+    const expected = set.records.filter(
+      (r) =>
+        (r.system.basePolymer.id === 'PX' && r.system.monomers[0].id === 'M-e') ||
+        (r.system.basePolymer.id === 'PY' && r.system.monomers[0].id === 'M-d'),
+    ).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(listed.relatedRecords).toBe(expected);
+    expect(full.relatedRecords).toBeGreaterThan(listed.relatedRecords);
+    // Its own model: another MI model version than the whole database's.
+    expect(listed.miModelVersion).not.toBe(full.miModelVersion);
+    expect(listed.candidates).toHaveLength(4);
+    // Nothing of the listed tasks in the database: the campaign's own optimizer takes over, and is told why.
+    await expect(
+      proposeWithDatabasePrior(
+        db,
+        request([], { related: { systems: [{ basePolymer: 'PX', monomer: 'nope' }] } }),
+      ),
+    ).rejects.toThrow(/no sample of the listed campaigns or material systems/);
+  });
+
+  it('selects related campaigns by the runs they made and systems by their materials', () => {
+    const record = (id: string, campaignId?: string) =>
+      ({
+        id,
+        property: 'dg',
+        system: {
+          basePolymer: { id: 'PX', descriptors: {} },
+          monomers: [{ id: 'M-a', fraction: 1, descriptors: {} }],
+        },
+        ...(campaignId ? { campaignId } : {}),
+      }) as unknown as ReturnType<typeof trainingSet>['records'][number];
+    const set = {
+      records: [record('a', 'cmp-1'), record('b', 'cmp-2'), record('c')],
+    } as unknown as ReturnType<typeof trainingSet>;
+    expect(relatedTasks(set, { campaigns: ['cmp-2'] }).records.map((r) => r.id)).toEqual(['b']);
+    expect(relatedTasks(set, { systems: [{ basePolymer: 'px', monomer: 'm-a' }] }).records).toHaveLength(3);
+    expect(relatedTasks(set, undefined)).toBe(set);
+    expect(() => relatedTasks(set, { campaigns: ['cmp-9'] })).toThrow(PriorUnavailable);
   });
 
   it('says why it cannot help when the system or an output is unknown to the database', async () => {

@@ -48,6 +48,17 @@ export interface PriorBatchRequest {
   readonly groupBy?: readonly string[];
   /** Candidate settings scored (default 512). */
   readonly pool?: number;
+  /**
+   * The related tasks, when the campaign lists them: only these campaigns' runs and these material systems'
+   * samples train the prior (default: every sample of the database).
+   */
+  readonly related?: RelatedTasks;
+}
+
+/** Campaigns and material systems whose samples a prior learns from. */
+export interface RelatedTasks {
+  readonly campaigns?: readonly string[];
+  readonly systems?: readonly { readonly basePolymer: string; readonly monomer: string }[];
 }
 
 export interface PriorBatch {
@@ -63,6 +74,8 @@ export interface PriorBatch {
   readonly strategy: 'database-prior';
   /** Per objective output: how related the database proved to be to this campaign. */
   readonly relatedness: Readonly<Record<string, Relatedness>>;
+  /** Training records the prior learned from (with a list of related tasks: theirs only). */
+  readonly relatedRecords: number;
 }
 
 /** Why a campaign's optimizer could not use the database (it then proposes without it). */
@@ -76,16 +89,18 @@ const SAMPLES = 64;
  */
 const caches = new WeakMap<Db, Map<string, MiModelCache>>();
 
-function cacheFor(db: Db, campaignId: string): MiModelCache {
+function cacheFor(db: Db, request: PriorBatchRequest): MiModelCache {
   let byCampaign = caches.get(db);
   if (!byCampaign) caches.set(db, (byCampaign = new Map()));
-  let cache = byCampaign.get(campaignId);
+  // A campaign's related tasks are fixed when it is created: its id keys its model (the list is in the key too).
+  const key = `${request.campaignId}:${JSON.stringify(request.related ?? null)}`;
+  let cache = byCampaign.get(key);
   if (!cache) {
     cache = new MiModelCache({
       version: () => miDataVersion(db),
-      load: async () => withoutCampaign(trainingSet(await readMiSamples(db)), campaignId),
+      load: () => priorTrainingSet(db, request),
     });
-    byCampaign.set(campaignId, cache);
+    byCampaign.set(key, cache);
   }
   return cache;
 }
@@ -117,14 +132,14 @@ export async function proposeWithDatabasePrior(
     return options.thread.prior(
       request.campaignId,
       version,
-      async () => withoutCampaign(trainingSet(await readMiSamples(db)), request.campaignId),
+      () => priorTrainingSet(db, request),
       await readMiMaterials(db),
       request,
     );
   }
   let state;
   try {
-    state = await cacheFor(db, request.campaignId).current();
+    state = await cacheFor(db, request).current();
   } catch (e) {
     if (e instanceof NoTrainingData) throw new PriorUnavailable(e.message);
     throw e;
@@ -136,6 +151,34 @@ export async function proposeWithDatabasePrior(
 export function withoutCampaign(set: TrainingSet, campaignId: string): TrainingSet {
   return { ...set, records: set.records.filter((r) => r.campaignId !== campaignId) };
 }
+
+/**
+ * The records of the related tasks only: runs of the listed campaigns, and samples of the listed material systems
+ * (that base polymer grafted with that monomer alone; names compared without case). Throws PriorUnavailable when
+ * nothing is left.
+ */
+export function relatedTasks(set: TrainingSet, related: RelatedTasks | undefined): TrainingSet {
+  if (!related) return set;
+  const lower = (s: string) => s.trim().toLowerCase();
+  const campaigns = new Set(related.campaigns ?? []);
+  const systems = (related.systems ?? []).map((s) => [lower(s.basePolymer), lower(s.monomer)] as const);
+  const records = set.records.filter(
+    (r) =>
+      (r.campaignId !== undefined && campaigns.has(r.campaignId)) ||
+      systems.some(
+        ([polymer, monomer]) =>
+          lower(r.system.basePolymer.id) === polymer &&
+          r.system.monomers.length === 1 &&
+          lower(r.system.monomers[0].id) === monomer,
+      ),
+  );
+  if (records.length === 0)
+    throw new PriorUnavailable('the MI database holds no sample of the listed campaigns or material systems');
+  return { ...set, records };
+}
+
+const priorTrainingSet = async (db: Db, request: PriorBatchRequest) =>
+  relatedTasks(withoutCampaign(trainingSet(await readMiSamples(db)), request.campaignId), request.related);
 
 /** The batch from a trained database model (no I/O: the model thread runs it too). */
 export function priorBatchWith(
@@ -188,7 +231,7 @@ export function priorBatchWith(
 
   const completed = request.observations.filter((o) => o.status === 'completed' && o.outputs);
   if (request.objective.pareto || request.objective.constraints?.length)
-    return paretoWithDatabase(model, query, completed, request);
+    return { ...paretoWithDatabase(model, query, completed, request), relatedRecords: records.length };
   const outputs = request.objective.targets.map((t) => {
     const property = findProperty(t.name);
     if (!property || !model.has(property.key))
@@ -289,6 +332,7 @@ export function priorBatchWith(
     miModelVersion: model.version,
     strategy: 'database-prior',
     relatedness,
+    relatedRecords: records.length,
   };
 }
 
@@ -303,7 +347,7 @@ function paretoWithDatabase(
   query: (params: Params) => MaterialQuery,
   completed: readonly Observation[],
   request: PriorBatchRequest,
-): PriorBatch {
+): Omit<PriorBatch, 'relatedRecords'> {
   const objective = request.objective;
   const names = [
     ...new Set([

@@ -29,7 +29,7 @@ interface Campaign {
   settings?: {
     objective?: unknown;
     budget?: number;
-    prior?: string;
+    prior?: string | { campaigns?: string[]; systems?: { basePolymer: string; monomer: string }[] };
     origin?: { miModelVersion: string; proposal?: { rank?: number } };
   };
   progress?: {
@@ -110,7 +110,7 @@ function CampaignDetail(props: { actor: Actor; id: string }) {
           <dd>{objectiveText(campaign.settings?.objective)}</dd>
           <dt>Prior</dt>
           <dd data-testid="prior">
-            {campaign.settings?.prior === 'database' ? 'the MI database (transfer model)' : 'none'}
+            {priorText(campaign.settings?.prior)}
             {campaign.settings?.origin
               ? ` · from proposal #${campaign.settings.origin.proposal?.rank ?? '?'} of MI model ${campaign.settings.origin.miModelVersion}`
               : ''}
@@ -281,4 +281,15 @@ export function CampaignsView(props: { actor: Actor; id?: string }) {
       {props.id && <CampaignDetail actor={props.actor} id={props.id} />}
     </div>
   );
+}
+
+/** The campaign's prior as a person reads it. */
+function priorText(prior: NonNullable<Campaign['settings']>['prior']): string {
+  if (prior === 'database') return 'the MI database (transfer model)';
+  if (!prior || typeof prior === 'string') return 'none';
+  const tasks = [
+    ...(prior.campaigns ?? []).map((c) => `campaign ${c}`),
+    ...(prior.systems ?? []).map((s) => `${s.basePolymer} + ${s.monomer}`),
+  ];
+  return `related tasks of the MI database (transfer model): ${tasks.join(', ')}`;
 }
