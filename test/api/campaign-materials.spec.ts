@@ -202,6 +202,13 @@ describe('POST /api/campaigns with base polymers as a searched material', () => 
     expect(view.status).toBe(200);
     expect(JSON.stringify(view.body.suggestions)).toMatch(/"basePolymer":"(ETFE|PVDF|FEP)"/);
     firstCampaign = id;
+    // The shipped example is the same kind of definition: it is accepted as it is.
+    const example = JSON.parse(
+      readFileSync(path.join(ROOT, 'protocols/examples/campaign.materials.example.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    expect(
+      (await http().post('/api/campaigns').set('authorization', as('scientist')).send(example)).status,
+    ).toBe(201);
   });
 
   it('takes a list of related campaigns and material systems as the prior, and refuses unknown ones', async () => {

@@ -117,3 +117,13 @@ describe('suggest with material descriptors', () => {
     expect(pointers).toEqual(['/space/parameters/1/descriptors/PTFE', '/space/parameters/1/descriptors']);
   });
 });
+
+describe('protocols/examples/space.materials.example.json', () => {
+  it('is a valid space for graftlab suggest (log-scale conditions, a base polymer by its descriptors)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const space = require('../../../protocols/examples/space.materials.example.json') as SearchSpace;
+    const res = suggest({ space, observations: [], batchSize: 3, seed: 1 });
+    expect(res.candidates).toHaveLength(3);
+    for (const c of res.candidates) expect(['ETFE', 'PVDF', 'FEP']).toContain(c.params.basePolymer);
+  });
+});
