@@ -1,4 +1,4 @@
-import { STRATEGIES } from '@graftlab/optimizer';
+import { campaignDefinitionSchema } from '@graftlab/campaign';
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBody,
@@ -15,72 +15,13 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { CurrentActor, Roles, type Actor } from '../auth/roles.decorator';
 import { parseBody } from '../common/body';
-import { CAMPAIGN_VIEW_SCHEMA, obj, str, SUGGESTION_SCHEMA } from '../common/openapi.schemas';
-import { OBJECTIVE_SCHEMA, PARAMETERS_SCHEMA } from '../optimizer/optimizer.controller';
+import { bodyOf, CAMPAIGN_VIEW_SCHEMA, obj, str, SUGGESTION_SCHEMA } from '../common/openapi.schemas';
 import { CampaignsService } from './campaigns.service';
 
 const reasonSchema = z.object({ reason: z.string().min(1).max(1000).optional() }).strict();
 
-const BOUNDS: SchemaObject = {
-  type: 'object',
-  additionalProperties: {
-    type: 'object',
-    properties: {
-      min: { type: 'number' },
-      max: { type: 'number' },
-      choices: { type: 'array', items: { type: 'string' } },
-    },
-  },
-};
-
-const CAMPAIGN_BODY: SchemaObject = {
-  type: 'object',
-  required: ['objective', 'budget', 'batchSize'],
-  properties: {
-    name: { type: 'string' },
-    protocolId: { type: 'string', description: 'a stored protocol (latest version unless protocolVersion)' },
-    protocolVersion: { type: 'integer' },
-    protocol: { type: 'object', description: 'or a protocol document (stored as a version)' },
-    space: {
-      type: 'object',
-      properties: { parameters: PARAMETERS_SCHEMA },
-      description: "some of the protocol's parameters, within its declared ranges (default: all)",
-    },
-    fixed: {
-      type: 'object',
-      additionalProperties: true,
-      description: 'values of protocol parameters not searched',
-    },
-    objective: OBJECTIVE_SCHEMA,
-    stopWhen: {
-      type: 'object',
-      properties: { outputs: BOUNDS },
-      description:
-        'target met when one experiment has every output in range, e.g. {"degreeOfGrafting":{"min":95,"max":105}}',
-    },
-    budget: { type: 'integer', minimum: 1, description: 'experiments' },
-    batchSize: { type: 'integer', minimum: 1 },
-    seed: { type: 'integer' },
-    strategy: { type: 'string', enum: [...STRATEGIES] },
-    optimizer: {
-      type: 'object',
-      properties: { kind: { type: 'string', enum: ['builtin', 'http'] }, url: { type: 'string' } },
-    },
-    autonomyEnvelope: {
-      type: 'object',
-      properties: { parameters: BOUNDS },
-      description: 'bounds inside which proposals are queued without a person; absent: every proposal waits',
-    },
-    groupBy: { type: 'array', items: { type: 'string' }, description: 'parameters a batch shares (dose)' },
-    limits: {
-      type: 'object',
-      properties: {
-        totalDoseKGy: { type: 'number' },
-        consumablesMl: { type: 'object', additionalProperties: { type: 'number' } },
-      },
-    },
-  },
-};
+/** The campaign definition as documented: generated from the zod schema that validates it (materials, prior lists). */
+const CAMPAIGN_BODY: SchemaObject = bodyOf(campaignDefinitionSchema);
 
 const REASON_BODY: SchemaObject = { type: 'object', properties: { reason: { type: 'string' } } };
 

@@ -23,6 +23,11 @@ const PARAMETER: SchemaObject = {
         min: { type: 'number' },
         max: { type: 'number' },
         unit: { type: 'string' },
+        scale: {
+          type: 'string',
+          enum: ['linear', 'log'],
+          description: "'log' (min > 0): sampled and modelled by ratio (dose, time, concentration)",
+        },
       },
     },
     {
@@ -32,6 +37,12 @@ const PARAMETER: SchemaObject = {
         name: { type: 'string' },
         type: { type: 'string', enum: ['categorical'] },
         choices: { type: 'array', items: { type: 'string' } },
+        descriptors: {
+          type: 'object',
+          additionalProperties: { type: 'object', additionalProperties: { type: 'number' } },
+          description:
+            'numeric descriptors per choice (the same names for each): the models see a choice through them, e.g. {"ETFE": {"radicalYield": 0.9}, "PVDF": {"radicalYield": 1.6}}',
+        },
       },
     },
   ],
