@@ -105,8 +105,21 @@ describe('films of other runs in a shared instrument', () => {
     expect(await foreignSamplesAt(ctx, ['balance-1'])).toEqual([
       { text: `sample ${other.sampleId} at balance-1/pan (its run is running)`, progressing: true },
     ]);
-    // An ended run's film is where its record says.
+    // Its run ended with the move in doubt: the film may lie in the irradiator, so it still pins it (no run will
+    // move it on) until a person says where it is.
     await new RunsRepository(db).transition(other.runId, 'running', 'aborted', { reason: 'test' });
+    expect(await foreignSamplesAt(ctx, ['irradiator-1'])).toEqual([
+      {
+        text: `sample ${other.sampleId} on its way to irradiator-1/p1 (no run under way)`,
+        progressing: false,
+      },
+    ]);
+    const located = await new JournalRepository(db).locateSample(other.sampleId, 'rack-a', {
+      actor: 'operator-1',
+      reason: 'took it off the balance pan',
+    });
+    expect(located.settled).toEqual([`${other.runId}/to-irradiator-again/move#1`]);
     expect(await foreignSamplesAt(ctx, ['irradiator-1'])).toEqual([]);
+    expect(await foreignSamplesAt(ctx, ['balance-1'])).toEqual([]);
   });
 });

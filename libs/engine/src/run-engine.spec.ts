@@ -108,6 +108,20 @@ describe('the engine on fakes', () => {
     expect(keys).toEqual(expect.arrayContaining(['graft-hold', 'graft-stir', 'rest']));
   });
 
+  it('does not confirm a dispense the pump ended short of its volume: the step stays uncertain for a person', async () => {
+    const repos = new MemoryRepositories();
+    const lab = fakeLab(INVENTORY, STATION);
+    const { runId } = admit(repos, 'pe-gma-emulsion.json');
+    const pump = lab.device<FakeDispenser>(`pump-${STATION.split('-')[1]}`);
+    pump.deliveredShare = 0.55; // stopped early, no alarm: the counter says so
+    const outcome = await engineOn(lab, repos).execute(runId);
+    expect(outcome.state).toBe('waiting-operator');
+    expect(outcome.reason).toMatch(/delivered 27.5 mL of the 50 mL asked for/);
+    const [row] = (await repos.journal.forRun(runId)).filter((r) => r.stepKey === 'dispense-monomer');
+    expect(row.state).toBe('uncertain');
+    expect(lab.log.entries.filter((e) => e.command === 'dispense')).toHaveLength(1); // never repeated on a guess
+  });
+
   it('has run every step type of the protocol language', () => {
     expect([...executed].sort()).toEqual([...STEP_TYPES].sort());
   });

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, like } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { canonicalJson, sha256Hex } from '../canonical-json';
 import { InvalidTransitionError } from '../db.errors';
 import type { Db } from '../db.types';
@@ -286,7 +286,8 @@ export class JournalRepository {
           and(
             eq(stepJournal.sampleId, sampleId),
             inArray(stepJournal.state, [...UNSETTLED_STEP_STATES]),
-            like(stepJournal.stepKey, '%/move/%'),
+            // A move is a row with a destination, as `SamplesRepository.othersAt` reads it.
+            isNotNull(sql`${stepJournal.request}->>'to'`),
             inArray(runs.state, [...TERMINAL_RUN_STATES]),
           ),
         );

@@ -1,4 +1,5 @@
 import type { NewReading } from '@graftlab/db';
+import { DeviceError } from '@graftlab/devices';
 import { allSteps, type PlannedStep } from '@graftlab/protocol';
 import { journaled } from '../journaled';
 import { M3_PER_ML, siArg, stringArg } from '../quantities';
@@ -9,6 +10,9 @@ import { ensureAt } from '../sample-moves';
 import { deviceFor } from '../step-devices';
 
 const DEFAULT_RATE_ML_PER_MIN = 10;
+/** How far the pump's counter may be from the volume asked for: 1 %, or 0.01 mL for small volumes. */
+const DISPENSE_TOLERANCE_REL = 0.01;
+const DISPENSE_TOLERANCE_ML = 0.01;
 
 /**
  * dispense: the station's pump delivers the reagent into the vessel where the samples already lie (the moment of
@@ -71,6 +75,18 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
           timeoutMs: ctx.clock.toRealMs((volumeMl / rateMlPerMin) * 60_000) + 10 * ctx.commandTimeoutMs,
         },
       );
+      // The pump's own counter must show the volume asked for: a pump that stopped early (a stall, a stop from
+      // elsewhere, a misread prompt) delivered part of it, which is neither done nor safe to repeat — a person
+      // decides (the journal keeps the step uncertain with the figures).
+      if (
+        Math.abs(out.deliveredMl - volumeMl) >
+        Math.max(DISPENSE_TOLERANCE_REL * volumeMl, DISPENSE_TOLERANCE_ML)
+      )
+        throw new DeviceError(
+          'device',
+          pumpId,
+          `delivered ${+out.deliveredMl.toPrecision(4)} mL of the ${+volumeMl.toPrecision(4)} mL asked for (by its own counter)`,
+        );
       return { deliveredMl: out.deliveredMl };
     },
   );

@@ -87,10 +87,13 @@ export class FakeDevice {
 
 export class FakeDispenser extends FakeDevice {
   infusedMl = 0;
+  /** The share of the volume the next dispenses deliver (a pump that stops early, with no alarm). */
+  deliveredShare = 1;
   dispense(command: { commandId: string; volumeMl: number }): Promise<{ deliveredMl: number }> {
     return this.act('dispense', command, () => {
-      this.infusedMl += command.volumeMl;
-      return { deliveredMl: command.volumeMl };
+      const ml = command.volumeMl * this.deliveredShare;
+      this.infusedMl += ml;
+      return { deliveredMl: ml };
     });
   }
   counters(): Promise<{ infusedMl: number; withdrawnMl: number }> {
