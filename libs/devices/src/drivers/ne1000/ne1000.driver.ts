@@ -91,7 +91,8 @@ export class Ne1000Pump extends SerialDriver implements Dispenser {
       const budget =
         this.ctx.clock.toRealMs(expectedLabMs) * 1.5 + (options?.timeoutMs ?? this.timeoutMs) * 2;
       await this.pollUntil('end of infusion', budget, options, async () => {
-        const r = await this.command('', options);
+        // A watchdog alarm while infusing means the pump stopped itself part-way: not the end of the infusion.
+        const r = await this.command('', options, { watchdogIsError: true });
         return r.prompt === 'I' || r.prompt === 'W' || r.prompt === 'X' ? undefined : r;
       });
       const counters = await this.counters(options);
@@ -131,7 +132,11 @@ export class Ne1000Pump extends SerialDriver implements Dispenser {
    * Sends "<address><command>" and returns the pump's answer. An alarm answer acknowledged the alarm without
    * executing the command, so the command is sent again; a stall is an error unless the caller is stopping.
    */
-  private command(cmd: string, options?: CommandOptions, opts: { stallIsError?: boolean } = {}): Promise<Ok> {
+  private command(
+    cmd: string,
+    options?: CommandOptions,
+    opts: { stallIsError?: boolean; watchdogIsError?: boolean } = {},
+  ): Promise<Ok> {
     const stallIsError = opts.stallIsError ?? true;
     return this.transact(options, async (tx) => {
       for (let attempt = 0; ; attempt++) {
@@ -146,6 +151,13 @@ export class Ne1000Pump extends SerialDriver implements Dispenser {
         const code = `A?${r.alarm}`;
         this.emit({ type: 'alarm', code, message: NE_ALARMS[r.alarm] ?? 'alarm' });
         if (r.alarm === 'S' && stallIsError) throw new DeviceError('device', this.id, 'motor stalled', code);
+        if (r.alarm === 'T' && opts.watchdogIsError)
+          throw new DeviceError(
+            'device',
+            this.id,
+            'the pump stopped itself: no packet within its watchdog time',
+            code,
+          );
         if (attempt >= 2) throw new DeviceError('device', this.id, `alarm ${code} persists`, code);
       }
     });
