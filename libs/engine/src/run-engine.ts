@@ -12,6 +12,7 @@ import type { Inventory } from '@graftlab/inventory';
 import { StoredPlanRejected, type ExecutionPlan } from '@graftlab/protocol';
 import type { DeviceHub } from './device-hub';
 import type { EngineRepositories } from './engine.repositories';
+import { PipelinedJournal } from './journal-pipeline';
 import {
   NothingDelivered,
   OperatorNeededError,
@@ -123,6 +124,12 @@ export class RunEngine {
       });
     }
     const journalRows = latestRows(await this.journal.forRun(runId));
+    // Confirmations of steps on the station's own devices commit while the run goes on to its next write; a shared
+    // instrument's are written before its lease is given back.
+    const journal = new PipelinedJournal(
+      this.journal,
+      (row) => !row.deviceId || !deps.devices.isShared(row.deviceId),
+    );
     const abort = new AbortController();
     const onJobAbort = () => abort.abort(new RunInterrupted('shutdown', 'the worker is shutting down'));
     jobSignal?.addEventListener('abort', onJobAbort, { once: true });
@@ -149,7 +156,7 @@ export class RunEngine {
       devices: deps.devices,
       leases: deps.leases,
       operator: deps.operator,
-      journal: this.journal,
+      journal,
       ledger: deps.repositories.ledger,
       readings: deps.repositories.readings,
       mi: deps.repositories,
@@ -170,6 +177,7 @@ export class RunEngine {
         await runStep(ctx, plan.steps[i], deps.control, keep);
         if (abort.signal.aborted) throw abort.signal.reason as Error;
       }
+      await journal.settled();
       await this.recordResults(ctx, run);
       const done = await this.runs.transition(runId, 'running', 'completed', {
         reason: samples.every((s) => s.invalidReason)
@@ -179,6 +187,8 @@ export class RunEngine {
       deps.log({ runId }, 'run completed');
       return { state: done.state, reason: done.stateReason ?? undefined };
     } catch (e) {
+      // Every confirmation sent is written (or known lost: its step stays dispatched) before the run's state changes.
+      await journal.settled().catch(() => undefined);
       return await this.settleFailure(ctx, e);
     } finally {
       unsubscribe();
