@@ -44,10 +44,28 @@ function rowDone(row: GateJournalRow): boolean {
   return row.state === 'settled' && (row.readBack as { resolution?: string } | null)?.resolution === 'done';
 }
 
+/** What the gate derives from a plan alone, once per plan (a run's plan never changes while it executes). */
+interface PlanFacts {
+  /** Every step key, parallel children included. */
+  readonly keys: ReadonlySet<string>;
+  /** The steps in time order (planned-state's timeline). */
+  readonly timeline: readonly PlannedStep[];
+}
+const planFacts = new WeakMap<ExecutionPlan, PlanFacts>();
+
+function factsOf(plan: ExecutionPlan): PlanFacts {
+  let facts = planFacts.get(plan);
+  if (!facts) {
+    facts = { keys: new Set(allSteps(plan.steps).map((s) => s.key)), timeline: timeline(plan.steps) };
+    planFacts.set(plan, facts);
+  }
+  return facts;
+}
+
 /** A plan step is complete when it has journal rows (its own key or its per-sample keys) and all are done. */
 function completedSteps(plan: ExecutionPlan, rows: ReadonlyMap<string, GateJournalRow>): Set<string> {
   const byStep = new Map<string, boolean>();
-  const keys = new Set(allSteps(plan.steps).map((s) => s.key));
+  const { keys } = factsOf(plan);
   for (const [key, row] of rows) {
     const stepKey = keys.has(key) ? key : key.split('/')[0];
     if (!keys.has(stepKey)) continue;
@@ -73,7 +91,7 @@ export function labStateOf(plan: ExecutionPlan, step: PlannedStep, facts: GateFa
     if (r.runId === facts.runId) runDoseGy += r.deliveredKGy * 1000;
   }
   const volume: Record<string, number> = {};
-  for (const s of timeline(plan.steps)) {
+  for (const s of factsOf(plan).timeline) {
     const vessel = typeof s.args.vessel === 'string' ? s.args.vessel : undefined;
     if (!vessel || !completed.has(s.key)) continue;
     if (s.type === 'drain') volume[vessel] = 0;

@@ -1,6 +1,6 @@
 import type { NewReading } from '@graftlab/db';
 import { DeviceError } from '@graftlab/devices';
-import { allSteps, type PlannedStep } from '@graftlab/protocol';
+import { allSteps, type ExecutionPlan, type PlannedStep } from '@graftlab/protocol';
 import { journaled } from '../journaled';
 import { M3_PER_ML, siArg, stringArg } from '../quantities';
 import type { RunContext } from '../run-context';
@@ -97,10 +97,20 @@ export async function dispenseStep(ctx: RunContext, step: PlannedStep): Promise<
     for (const sample of validSamples(ctx)) await recordContact(ctx, sample.id, new Date(labStart));
 }
 
+/** Per plan: the key of the first dispense after its last irradiation (null: none), found once. */
+const contactKeys = new WeakMap<ExecutionPlan, string | null>();
+
 /** The first dispense after the plan's last irradiation: the moment the monomer meets the irradiated film. */
 function isMonomerContact(ctx: RunContext, step: PlannedStep): boolean {
-  const order = allSteps(ctx.plan.steps);
-  const lastIrradiation = order.map((s) => s.type).lastIndexOf('irradiate');
-  if (lastIrradiation < 0) return false;
-  return order.slice(lastIrradiation + 1).find((s) => s.type === 'dispense')?.key === step.key;
+  let key = contactKeys.get(ctx.plan);
+  if (key === undefined) {
+    const order = allSteps(ctx.plan.steps);
+    const lastIrradiation = order.map((s) => s.type).lastIndexOf('irradiate');
+    key =
+      lastIrradiation < 0
+        ? null
+        : (order.slice(lastIrradiation + 1).find((s) => s.type === 'dispense')?.key ?? null);
+    contactKeys.set(ctx.plan, key);
+  }
+  return key === step.key;
 }
