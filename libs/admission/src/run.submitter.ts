@@ -13,7 +13,6 @@ import {
   canonicalJson,
   checkSafety,
   compileProtocol,
-  parseProtocol,
   sha256,
   storedPlanHash,
   type Protocol,
@@ -22,7 +21,7 @@ import {
 import { DocumentError } from '@graftlab/validation';
 import { materialInputsOf, registerMaterials, type RegisteredMaterials } from './materials.registration';
 import { chooseStation } from './station.choice';
-import { runPlanOf } from '@graftlab/engine';
+import { parseSharedProtocol, protocolOfVersion, runPlanOf } from '@graftlab/engine';
 import { SubmissionRefused } from './submission.errors';
 
 export interface SubmitRunRequest {
@@ -72,6 +71,16 @@ class BoundedMemo<K, V> {
   }
 }
 
+/** The memo key of a protocol document sent with a run: the hash of its canonical JSON (none if it has none). */
+function documentKeyOf(document: unknown): string | undefined {
+  if (document === undefined) return undefined;
+  try {
+    return `protocol:${sha256(canonicalJson(document))}`;
+  } catch {
+    return undefined; // not JSON-like: parseProtocol says why
+  }
+}
+
 /** A concurrent submission with the same idempotency key won: this transaction is rolled back. */
 class LostRace extends Error {
   constructor(readonly winner: Run) {
@@ -94,6 +103,8 @@ export class RunSubmitter {
    * are never deleted). Written only after a commit, so a rolled-back admission leaves nothing remembered.
    */
   private readonly committed = new BoundedMemo<string, unknown>(256);
+  /** Protocol documents parsed and valid, by the hash of their canonical JSON (shared: never mutated). */
+  private readonly parsedDocuments = new BoundedMemo<string, Protocol>(64);
 
   constructor(private readonly deps: SubmitterDeps) {}
 
@@ -106,7 +117,8 @@ export class RunSubmitter {
       const existing = await new RunsRepository(db).byIdempotencyKey(request.idempotencyKey);
       if (existing) return { run: existing, created: false, plan: await this.planFor(existing) };
     }
-    const { protocol, stored } = await this.protocolOf(request);
+    const documentKey = documentKeyOf(request.protocol);
+    const { protocol, stored } = await this.protocolOf(request, documentKey);
     const now = this.deps.now?.() ?? new Date();
     const compiled = compileProtocol(protocol, request.parameters ?? {}, inventory, { now });
     // Re-used films bring the dose they hold: the gate would refuse their irradiation after earlier, irreversible
@@ -133,8 +145,6 @@ export class RunSubmitter {
     try {
       const inputs = materialInputsOf(protocol, compiled);
       const materialsKey = `materials:${sha256(canonicalJson(inputs))}`;
-      const documentKey =
-        request.protocol === undefined ? undefined : `protocol:${sha256(canonicalJson(request.protocol))}`;
       const knownVersion = documentKey
         ? (this.committed.get(documentKey) as ProtocolRef | undefined)
         : undefined;
@@ -182,13 +192,23 @@ export class RunSubmitter {
     return (await runPlanOf(new ProtocolsRepository(this.deps.db), this.deps.inventory, run)).plan;
   }
 
-  private async protocolOf(request: SubmitRunRequest): Promise<{ protocol: Protocol; stored?: ProtocolRef }> {
-    if (request.protocol !== undefined) return { protocol: parseProtocol(request.protocol) }; // DocumentError
+  private async protocolOf(
+    request: SubmitRunRequest,
+    documentKey: string | undefined,
+  ): Promise<{ protocol: Protocol; stored?: ProtocolRef }> {
+    if (request.protocol !== undefined) {
+      // A document sent again (a lab's scheduler sends the same one with every run) is parsed once.
+      const known = documentKey ? (this.parsedDocuments.get(documentKey) as Protocol | undefined) : undefined;
+      if (known) return { protocol: known };
+      const protocol = parseSharedProtocol(request.protocol); // DocumentError
+      if (documentKey) this.parsedDocuments.set(documentKey, protocol);
+      return { protocol };
+    }
     if (request.protocolId) {
       const stored = await new ProtocolsRepository(this.deps.db).version(request.protocolId);
       if (!stored) throw new SubmissionRefused(404, `protocol ${request.protocolId} not found`);
       return {
-        protocol: parseProtocol(stored.document),
+        protocol: protocolOfVersion(stored),
         stored: { protocolId: stored.protocolId, version: stored.version },
       };
     }

@@ -1,5 +1,5 @@
 export { RunEngine, type EngineDeps, type RunOutcome } from './run-engine';
-export { runPlanOf } from './stored-plan';
+export { parseSharedProtocol, protocolOfVersion, runPlanOf } from './stored-plan';
 export { repositoriesOn, type EngineRepositories } from './engine.repositories';
 export { Reconciler, type ReconcileDeps } from './reconciler';
 export { DeviceHub, type DeviceFactory } from './device-hub';

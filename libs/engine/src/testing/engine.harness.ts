@@ -4,8 +4,10 @@ import type { ProtocolVersion } from '@graftlab/db';
 import { loadInventory } from '@graftlab/inventory';
 import {
   bindPlan,
+  canonicalJson,
   compileProtocol,
   parseProtocol,
+  sha256,
   storedPlanHash,
   type StationPlan,
 } from '@graftlab/protocol';
@@ -41,7 +43,13 @@ export function admit(
   const compiled = compileProtocol(protocol, options.parameters ?? {}, INVENTORY, { now: NOW });
   const plan = bindPlan(compiled, INVENTORY, STATION);
   if (!repos.protocolRows.some((p) => p.protocolId === protocol.id))
-    repos.protocolRows.push({ protocolId: protocol.id, version: 1, document } as ProtocolVersion);
+    // With its content hash, as stored: the engine shares one frozen parse of it between runs (protocolOfVersion).
+    repos.protocolRows.push({
+      protocolId: protocol.id,
+      version: 1,
+      document,
+      contentHash: sha256(canonicalJson(document)),
+    } as ProtocolVersion);
   const runId = options.runId ?? `run-${repos.runRows.size + 1}`;
   repos.addRun(
     {
