@@ -12,9 +12,9 @@ const keyOf = (runId: string, stepKey: string, attempt: number) => `${runId}\u00
  * a confirmation that failed stops the run at its next write — before any further command, since every command
  * waits for its dispatch row.
  *
- * Only a confirmation may be in flight, one at a time, and only when `deferrable` says so of its step (the engine:
- * not for a shared instrument, whose lease is given back after the step — the confirmation must be written while
- * the run still holds it). A confirmation is already committed without waiting for the WAL flush (see
+ * Only a confirmation may be in flight, one at a time, never a move's, and only when `deferrable` says so of its
+ * step (the engine: not for a shared instrument, whose lease is given back after the step — the confirmation must
+ * be written while the run still holds it). A confirmation is already committed without waiting for the WAL flush (see
  * journal.statements.ts); its loss leaves the step `dispatched`, which the reconciler settles from the device's
  * evidence. Call `settled()` before anything that must follow every confirmation (the run's end, its failure).
  */
@@ -49,7 +49,8 @@ export class PipelinedJournal implements Journal {
     const key = keyOf(c.runId, c.stepKey, c.attempt);
     const dispatched = this.open.get(key);
     this.open.delete(key);
-    if (!dispatched || !this.deferrable(dispatched)) return this.journal.confirm(c);
+    // A move's confirmation is never deferred: the film's new place must be known before anything else happens.
+    if (!dispatched || c.sampleMove || !this.deferrable(dispatched)) return this.journal.confirm(c);
     const sent = this.journal.confirm(c);
     // Handled by the next write or settled(); until then a rejection is not unhandled.
     sent.catch(() => undefined);

@@ -128,22 +128,15 @@ export async function journaled<T extends Record<string, unknown>>(
   }
   const labEnd = ctx.clock.now();
   const confirmed = { ...readBack, labEnd };
-  // A move's confirmation writes the film's place too (a transaction); any other is one statement.
-  const row = options.sampleMove
-    ? await ctx.journal.record({
-        ...base,
-        attempt,
-        to: 'confirmed',
-        readBack: confirmed,
-        sampleMove: options.sampleMove,
-      })
-    : await ctx.journal.confirm({
-        runId: ctx.runId,
-        stepKey: journalKey,
-        attempt,
-        readBack: confirmed,
-        readings: options.readings?.atConfirm?.(readBack),
-      });
+  // One statement; a move's confirmation writes the film's place with it (and is flushed, as every move).
+  const row = await ctx.journal.confirm({
+    runId: ctx.runId,
+    stepKey: journalKey,
+    attempt,
+    readBack: confirmed,
+    readings: options.readings?.atConfirm?.(readBack),
+    sampleMove: options.sampleMove,
+  });
   ctx.journalRows.set(journalKey, row);
   return readBack;
 }

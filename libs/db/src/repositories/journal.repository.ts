@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { canonicalJson, sha256Hex } from '../canonical-json';
-import { InvalidTransitionError } from '../db.errors';
+import { InvalidTransitionError, NotFoundError } from '../db.errors';
 import type { Db } from '../db.types';
 import { STEP_TRANSITIONS, TERMINAL_RUN_STATES, UNSETTLED_STEP_STATES } from '../run-transitions';
 import { runs, stepJournal, stepJournalTransitions, type SettlementPolicy, type StepState } from '../schema';
@@ -57,6 +57,8 @@ export interface Confirmation {
   readBack: Record<string, unknown>;
   /** Readings of the read-back (e.g. the delivered volume), written with the confirmation. */
   readings?: readonly NewReading[];
+  /** A move the confirmation proves: the film's new place is written with it (and flushed, as every move). */
+  sampleMove?: { sampleId: string; to: string; actor?: string; reason?: string };
 }
 
 type RawRow = Record<string, unknown>;
@@ -251,7 +253,8 @@ export class JournalRepository {
 
   /**
    * An attempt confirmed with its read-back and readings in one statement; refused (nothing written) unless the
-   * attempt is in a state a confirmation may follow.
+   * attempt is in a state a confirmation may follow. With a sample move, the film's new place is written in the
+   * same statement (as `record` does), or nothing when the film is unknown.
    */
   async confirm(c: Confirmation): Promise<JournalEntry> {
     const result = (await this.db.execute(
@@ -259,6 +262,8 @@ export class JournalRepository {
     )) as unknown as { rows: RawRow[] };
     const row = result.rows[0];
     const label = `${c.runId}/${c.stepKey}#${c.attempt}`;
+    if (c.sampleMove && row && Number(row.sample_found) === 0)
+      throw new NotFoundError('sample', c.sampleMove.sampleId);
     if (!row) throw new InvalidTransitionError('step', label, '(none)', 'confirmed');
     if (row.id === null || row.id === undefined)
       throw new InvalidTransitionError('step', label, row.previous_state as string, 'confirmed');

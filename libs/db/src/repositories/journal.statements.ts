@@ -80,6 +80,8 @@ export interface ConfirmValues {
   /** States a confirmation may follow (see STEP_TRANSITIONS). */
   readonly from: readonly string[];
   readonly readings: readonly NewReading[];
+  /** A move this confirmation proves: the film's new place and its custody event, in the same statement. */
+  readonly sampleMove?: { sampleId: string; to: string; actor?: string; reason?: string };
 }
 
 /**
@@ -92,22 +94,42 @@ export interface ConfirmValues {
  * flushed commit — every dispatch is flushed before its command goes out, and the WAL is a sequence, so a lost
  * confirmation leaves its step `dispatched`, which the reconciler settles from the device's evidence as after any
  * crash between command and confirmation. Dispatches, moves, doses and results are always flushed.
+ *
+ * With a sample move, the confirmation is flushed like any move, and the film's new place and its custody event are
+ * written with it (as JournalRepository.record does in a transaction): all of it, or — when the film is unknown —
+ * nothing (`sample_found` says which).
  */
 export function confirmStatement(c: ConfirmValues): SQL {
   const from = sql.join(
     c.from.map((s) => sql`${s}`),
     sql`, `,
   );
-  return sql`with relaxed as (
-      select set_config('synchronous_commit', 'off', true) as synchronous_commit
-    ), cur as (
+  const move = c.sampleMove;
+  const commit = move
+    ? sql`select current_setting('synchronous_commit') as synchronous_commit`
+    : sql`select set_config('synchronous_commit', 'off', true) as synchronous_commit`;
+  const film = move
+    ? sql`select id, current_location from samples where id = ${move.sampleId} for update`
+    : sql`select null::text as id, null::text as current_location`;
+  const moved = move
+    ? sql`, m as (
+      update samples set current_location = ${move.to} from j where samples.id = ${move.sampleId}
+      returning samples.id
+    ), e as (
+      insert into sample_events (sample_id, kind, from_location, to_location, actor, run_id, detail)
+      select f.id, 'moved', f.current_location, ${move.to}, ${move.actor ?? null}, ${c.runId},
+        ${JSON.stringify(move.reason ? { reason: move.reason } : {})}::jsonb
+      from f join j on true
+    )`
+    : sql``;
+  return sql`with relaxed as (${commit}), f as (${film}), cur as (
       select id, state from step_journal
       where run_id = ${c.runId} and step_key = ${c.stepKey} and attempt = ${c.attempt}
       for update
     ), j as (
       update step_journal s set state = 'confirmed', updated_at = now(), finished_at = now(),
         read_back = ${JSON.stringify(c.readBack)}::jsonb
-      from cur where s.id = cur.id and cur.state in (${from})
+      from cur where s.id = cur.id and cur.state in (${from})${move ? sql` and exists (select 1 from f)` : sql``}
       returning s.*
     ), t as (
       insert into step_journal_transitions (journal_id, run_id, step_key, attempt, command_id, from_state, to_state,
@@ -115,6 +137,7 @@ export function confirmStatement(c: ConfirmValues): SQL {
       select j.id, j.run_id, j.step_key, j.attempt, j.command_id, cur.state, 'confirmed',
         jsonb_build_object('readBack', ${JSON.stringify(c.readBack)}::jsonb), now()
       from j join cur on cur.id = j.id
-    ), r as (${readingsInsert(c.readings, sql`select 1 from j`)})
-    select cur.state as previous_state, j.* from relaxed, cur left join j on j.id = cur.id`;
+    ), r as (${readingsInsert(c.readings, sql`select 1 from j`)})${moved}
+    select cur.state as previous_state, (select count(*) from f where f.id is not null) as sample_found, j.*
+    from relaxed, cur left join j on j.id = cur.id`;
 }

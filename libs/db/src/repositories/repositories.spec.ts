@@ -272,6 +272,51 @@ describe.each(DB_ENGINES)('repositories on %s', (engine) => {
       expect((await journal.forRun(run.id)).map((r) => r.state)).toEqual(['confirmed']);
     });
 
+    it("confirms a move with the film's new place in one statement, or writes nothing for an unknown film", async () => {
+      const { run, samples } = await seedRun(db, protocol);
+      const journal = new JournalRepository(db);
+      const key = 'to-vessel/move/x';
+      const base = { runId: run.id, stepKey: key, attempt: 1 };
+      await journal.dispatch({
+        ...base,
+        deviceId: 'robot-1',
+        request: { to: 'reactor-1/vessel' },
+        settlement: 'retry-safe',
+      });
+      const from = (await new SamplesRepository(db).get(samples[0].id))?.currentLocation;
+      const confirm = (sampleId: string) =>
+        journal.confirm({
+          ...base,
+          readBack: { to: 'reactor-1/vessel' },
+          sampleMove: { sampleId, to: 'reactor-1/vessel', actor: 'worker-1/run', reason: 'step to-vessel' },
+        });
+      await expect(confirm('no-such-film')).rejects.toThrow(/not found/);
+      expect((await journal.forRun(run.id)).map((r) => r.state)).toEqual(['dispatched']);
+      const confirmed = await confirm(samples[0].id);
+      expect(confirmed).toMatchObject({ state: 'confirmed', readBack: { to: 'reactor-1/vessel' } });
+      expect((await new SamplesRepository(db).get(samples[0].id))?.currentLocation).toBe('reactor-1/vessel');
+      const moves = (await new SamplesRepository(db).history(samples[0].id)).filter(
+        (e) => e.kind === 'moved',
+      );
+      expect(moves.at(-1)).toMatchObject({
+        fromLocation: from,
+        toLocation: 'reactor-1/vessel',
+        actor: 'worker-1/run',
+        runId: run.id,
+        detail: { reason: 'step to-vessel' },
+      });
+      expect((await journal.transitions(run.id, key)).map((t) => t.toState)).toEqual([
+        'intent-recorded',
+        'dispatched',
+        'confirmed',
+      ]);
+      // Confirmed once: a second confirmation moves nothing.
+      await expect(confirm(samples[0].id)).rejects.toThrow(/confirmed/);
+      expect(
+        (await new SamplesRepository(db).history(samples[0].id)).filter((e) => e.kind === 'moved'),
+      ).toHaveLength(moves.length);
+    });
+
     it('dispatches and confirms in one statement each: the same rows, history and readings as step by step', async () => {
       const { run, samples } = await seedRun(db, protocol);
       const journal = new JournalRepository(db);

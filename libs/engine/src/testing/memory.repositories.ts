@@ -227,12 +227,16 @@ export class MemoryRepositories implements EngineRepositories {
       }),
     confirm: (c: Confirmation) =>
       this.write('journal.confirm', c, () => {
+        // With a move, all of it or nothing: an unknown film leaves the step as it was.
+        if (c.sampleMove && !this.sampleRows.has(c.sampleMove.sampleId))
+          throw new Error(`sample ${c.sampleMove.sampleId} not found`);
         const row = this.apply({
           runId: c.runId,
           stepKey: c.stepKey,
           attempt: c.attempt,
           to: 'confirmed',
           readBack: c.readBack,
+          sampleMove: c.sampleMove,
         });
         this.readingRows.push(...(c.readings ?? []));
         return row;
