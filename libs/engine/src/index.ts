@@ -3,7 +3,13 @@ export { parseSharedProtocol, protocolOfVersion, runPlanOf } from './stored-plan
 export { repositoriesOn, type EngineRepositories } from './engine.repositories';
 export { Reconciler, type ReconcileDeps } from './reconciler';
 export { DeviceHub, type DeviceFactory } from './device-hub';
-export { LEASE_TTL_MS, LeaseManager, type LeaseGrant, type LeaseOptions } from './lease-manager';
+export {
+  LEASE_TTL_MS,
+  LeaseManager,
+  type LeaseGrant,
+  type LeaseOptions,
+  type LeaseReleases,
+} from './lease-manager';
 export { LeaseFence, LeaseLost } from './lease-fence';
 export { StallMonitor, type StallMonitorOptions } from './stall-monitor';
 export { MemoryRunControl, type RunControl, type ControlRequest } from './run-control';

@@ -1,5 +1,5 @@
 import { DB_ENGINES, LeasesRepository, openScratchDatabase, type GraftlabDb } from '@graftlab/db';
-import { LeaseManager } from './lease-manager';
+import { LeaseManager, type LeaseReleases } from './lease-manager';
 
 describe.each(DB_ENGINES)('LeaseManager on %s', (engine) => {
   let db: GraftlabDb;
@@ -45,6 +45,48 @@ describe.each(DB_ENGINES)('LeaseManager on %s', (engine) => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(200); // not before the old lease ran out
     } finally {
       alive.stop();
+    }
+  });
+
+  it('hands a released instrument to a waiting run at once, in this process and from another', async () => {
+    const repo = new LeasesRepository(db);
+    // Two workers' word of releases (Redis pub/sub in the worker): each hears the other's.
+    const listeners: ((resource: string, origin: LeaseReleases) => void)[] = [];
+    const bus = (): LeaseReleases => {
+      const me: LeaseReleases = {
+        published: (resource) => listeners.forEach((l) => l(resource, me)),
+        onReleased: (listener) => {
+          const l = (resource: string, origin: LeaseReleases) => origin !== me && listener(resource);
+          listeners.push(l);
+          return () => listeners.splice(listeners.indexOf(l), 1);
+        },
+      };
+      return me;
+    };
+    // A retry period far longer than the test: only a wake-up can hand the instrument over in time.
+    const a = new LeaseManager(repo, { ttlMs: 10_000, retryMs: 60_000, releases: bus() });
+    const b = new LeaseManager(repo, { ttlMs: 10_000, retryMs: 60_000, releases: bus() });
+    try {
+      await a.acquire(['titrator-1'], 'worker-a/run-7', 'run-7');
+      const sameWorker = a.acquire(['titrator-1'], 'worker-a/run-8', 'run-8');
+      const otherWorker = b.acquire(['titrator-1'], 'worker-b/run-9', 'run-9');
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      await a.release(['titrator-1'], 'worker-a/run-7');
+      const first = await Promise.race([sameWorker.then(() => 'run-8'), otherWorker.then(() => 'run-9')]);
+      const second = first === 'run-8' ? 'run-9' : 'run-8';
+      await (first === 'run-8' ? a : b).release(
+        ['titrator-1'],
+        `worker-${first === 'run-8' ? 'a' : 'b'}/${first}`,
+      );
+      await (second === 'run-8' ? sameWorker : otherWorker);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect((await repo.get('titrator-1'))?.holder).toBe(
+        `worker-${second === 'run-8' ? 'a' : 'b'}/${second}`,
+      );
+    } finally {
+      a.stop();
+      b.stop();
     }
   });
 

@@ -9,6 +9,15 @@ export interface LeaseOptions {
   readonly ttlMs: number;
   /** How often a waiting run retries to take a busy instrument. */
   readonly retryMs: number;
+  /** Releases in the whole lab, as they happen: a waiting run retries at once instead of at its next retry. */
+  readonly releases?: LeaseReleases;
+}
+
+/** Word of leases given back, between the lab's workers (a hint: the database decides who holds what). */
+export interface LeaseReleases {
+  published(resource: string): void;
+  /** Returns the unsubscribe function. */
+  onReleased(listener: (resource: string) => void): () => void;
 }
 
 /** A lease this process was granted: its fencing generation and when the database last confirmed it. */
@@ -33,11 +42,18 @@ export class LeaseManager {
   private readonly grants = new Map<string, LeaseGrant>();
   private readonly lostListeners = new Set<(grant: LeaseGrant) => void>();
   private renewTimer?: NodeJS.Timeout;
+  /** Runs waiting for a busy instrument: woken when it is given back (here, or anywhere with `releases`). */
+  private readonly waiting = new Set<{ resources: readonly string[]; wake: () => void }>();
+  /** Releases heard of per resource: an attempt that overlapped one tries again at once (its wake-up came early). */
+  private readonly released = new Map<string, number>();
+  private readonly unsubscribe?: () => void;
 
   constructor(
     private readonly repo: Pick<LeasesRepository, 'acquire' | 'renew' | 'release' | 'confirm'>,
     private readonly options: LeaseOptions,
-  ) {}
+  ) {
+    this.unsubscribe = options.releases?.onReleased((resource) => this.wake(resource));
+  }
 
   holderOf(resource: string): string | undefined {
     return this.held.get(resource);
@@ -123,6 +139,7 @@ export class LeaseManager {
     const wanted = [...new Set(resources)].sort();
     for (;;) {
       signal?.throwIfAborted();
+      const heard = this.heardOf(wanted);
       const taken: string[] = [];
       let ok = true;
       for (const r of wanted) {
@@ -141,27 +158,29 @@ export class LeaseManager {
         this.ensureRenewing();
         return taken;
       }
-      for (const r of taken) await this.release([r], holder);
+      // Given back unused, without waking anyone: a run whose turn it was not would only wake the next such run.
+      for (const r of taken) await this.drop(r, holder, false);
+      if (this.heardOf(wanted) !== heard) continue;
       await new Promise<void>((resolve, reject) => {
-        const onAbort = () => (clearTimeout(t), reject(signal!.reason as Error));
+        const waiter = { resources: wanted, wake: () => done() };
+        const onAbort = () => done(signal!.reason as Error);
         // The listener goes when the wait ends, so a long wait for a busy instrument does not pile them up.
-        const t = setTimeout(
-          () => (signal?.removeEventListener('abort', onAbort), resolve()),
-          this.options.retryMs,
-        );
+        const done = (err?: Error) => {
+          clearTimeout(t);
+          this.waiting.delete(waiter);
+          signal?.removeEventListener('abort', onAbort);
+          if (err) reject(err);
+          else resolve();
+        };
+        const t = setTimeout(() => done(), this.options.retryMs);
+        this.waiting.add(waiter);
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
   }
 
   async release(resources: readonly string[], holder: string): Promise<void> {
-    for (const r of resources) {
-      const grant = this.grants.get(r);
-      if (grant?.holder === holder) this.grants.delete(r);
-      if (this.held.get(r) !== holder) continue;
-      this.held.delete(r);
-      await this.repo.release(r, holder).catch(() => undefined);
-    }
+    for (const r of resources) await this.drop(r, holder, true);
   }
 
   async releaseAllOf(holder: string): Promise<void> {
@@ -175,6 +194,35 @@ export class LeaseManager {
   stop(): void {
     clearInterval(this.renewTimer);
     this.renewTimer = undefined;
+    this.unsubscribe?.();
+  }
+
+  private async drop(resource: string, holder: string, announce: boolean): Promise<void> {
+    const grant = this.grants.get(resource);
+    if (grant?.holder === holder) this.grants.delete(resource);
+    if (this.held.get(resource) !== holder) return;
+    this.held.delete(resource);
+    await this.repo.release(resource, holder).catch(() => undefined);
+    if (!announce) return;
+    this.wake(resource);
+    this.options.releases?.published(resource);
+  }
+
+  /**
+   * The run here that has waited longest for `resource` tries again now; the others keep to their retry period, so
+   * a release does not send every waiting run to the database at once.
+   */
+  private wake(resource: string): void {
+    this.released.set(resource, (this.released.get(resource) ?? 0) + 1);
+    for (const w of this.waiting)
+      if (w.resources.includes(resource)) {
+        w.wake();
+        return;
+      }
+  }
+
+  private heardOf(resources: readonly string[]): number {
+    return resources.reduce((n, r) => n + (this.released.get(r) ?? 0), 0);
   }
 
   private ensureRenewing(): void {

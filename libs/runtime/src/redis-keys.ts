@@ -12,6 +12,8 @@ export const KEYS = {
   devices: 'graftlab:devices',
   /** Hash workerId → JSON {stations, at}: which worker serves which stations (heartbeat). */
   workers: 'graftlab:workers',
+  /** Pub/sub channel of instrument leases given back ({resource, origin}): waiting runs elsewhere retry at once. */
+  leaseReleases: 'graftlab:leases:released',
   /** Pub/sub channel of live events for /api/events (device status, telemetry, run and step changes). */
   events: 'graftlab:events',
 } as const;

@@ -23,7 +23,15 @@ import {
   type StationConsumer,
   type StationQueues,
 } from '@graftlab/queue';
-import { DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl, STATION_QUEUES } from '@graftlab/runtime';
+import {
+  DATABASE,
+  INVENTORY,
+  KEYS,
+  REDIS,
+  RedisLeaseReleases,
+  RedisRunControl,
+  STATION_QUEUES,
+} from '@graftlab/runtime';
 import { LabOperatorChannel } from '../operator/lab-operator.channel';
 import { DEVICE_HUB, LAB_CLOCK, LAB_ID, MQTT_LINK, OWNED_STATIONS } from '../worker.tokens';
 import { EstopService } from './estop.service';
@@ -43,6 +51,7 @@ export class StationAgent implements OnApplicationShutdown {
   private operator?: LabOperatorChannel;
   private leases?: LeaseManager;
   private stopLeaseGuard?: () => void;
+  private leaseReleases?: RedisLeaseReleases;
   private identities: Record<string, string> = {};
   /** Built once the devices are connected and safe (start()). */
   sweeper?: RunSweeper;
@@ -87,7 +96,14 @@ export class StationAgent implements OnApplicationShutdown {
       this.logger.warn(event, message),
     );
     await this.operator.listen();
-    this.leases = new LeaseManager(new LeasesRepository(this.db), { ttlMs: LEASE_TTL_MS, retryMs: 100 });
+    // A run waiting for a shared instrument retries when another worker gives it back, not only every 100 ms.
+    this.leaseReleases = new RedisLeaseReleases(this.redis, this.config.worker.id);
+    await this.leaseReleases.listen();
+    this.leases = new LeaseManager(new LeasesRepository(this.db), {
+      ttlMs: LEASE_TTL_MS,
+      retryMs: 100,
+      releases: this.leaseReleases,
+    });
     this.stopLeaseGuard = guardLeases(this.hub, this.leases, this.logger);
     const repositories = repositoriesOn(this.db);
     const engine = new RunEngine({
@@ -175,6 +191,7 @@ export class StationAgent implements OnApplicationShutdown {
     ]);
     this.stopLeaseGuard?.();
     this.leases?.stop();
+    this.leaseReleases?.close();
     await this.control?.close();
     await this.operator?.close();
     await this.queues.close();
