@@ -6,10 +6,10 @@ import { DeviceHub } from './device-hub';
  * Pure bookkeeping of shared instruments (no transport): a fake device records connects and closes, and its
  * connect is settled by the test, so two users can be made to overlap it.
  */
-function fakeLab() {
+function fakeLab(transport?: string) {
   const opened: { connects: number; closes: number; settle: (ok: boolean) => void }[] = [];
   const inventory = {
-    devices: [{ id: 'robot-1', role: 'sample-handler', driver: 'fake' }],
+    devices: [{ id: 'robot-1', role: 'sample-handler', driver: 'fake', transport }],
     shared: ['robot-1'],
     stations: [],
   } as unknown as Inventory;
@@ -68,5 +68,35 @@ describe('DeviceHub shared instruments', () => {
     await c;
     await hub.releaseShared('robot-1');
     expect(opened[1].closes).toBe(1);
+  });
+
+  it('keeps an MQTT instrument open between users, and checks it is online again when it is next used', async () => {
+    const { hub, opened } = fakeLab('mqtt');
+    const a = hub.use('robot-1', 'sample-handler', 1000);
+    await tick();
+    opened[0].settle(true);
+    await a;
+    await hub.releaseShared('robot-1');
+    expect(opened[0].closes).toBe(0);
+    // The next user: no new driver, a connect on the open one (its retained status says whether it is online) …
+    const b = hub.use('robot-1', 'sample-handler', 1000);
+    await tick();
+    expect(opened).toHaveLength(1);
+    expect(opened[0].connects).toBe(2);
+    opened[0].settle(true);
+    await b;
+    await hub.releaseShared('robot-1');
+    // … and one that finds it offline fails, leaving it open for the next.
+    const c = hub.use('robot-1', 'sample-handler', 1000);
+    await tick();
+    opened[0].settle(false);
+    await expect(c).rejects.toThrow('broker gone');
+    const d = hub.use('robot-1', 'sample-handler', 1000);
+    await tick();
+    expect(opened[0].connects).toBe(4);
+    opened[0].settle(true);
+    await d;
+    await hub.closeAll();
+    expect(opened[0].closes).toBe(1);
   });
 });

@@ -11,12 +11,23 @@ type RoleMap = {
  * The devices one worker process owns (its stations') plus the lab's shared instruments.
  * Owned devices are opened at start-up and driven to their safe state before the worker takes a job;
  * shared instruments are opened when a lease on them is taken and closed when it is released,
- * because a serial line (or a device server) serves one process at a time.
+ * because a serial line (or a device server) serves one process at a time — MQTT ones stay open (keptOpen).
  */
 export class DeviceHub {
   private readonly owned = new Map<string, AnyDevice>();
   /** Shared instruments open here, with the connect every user awaits (two users never open one twice). */
-  private readonly shared = new Map<string, { device: AnyDevice; users: number; ready: Promise<void> }>();
+  private readonly shared = new Map<
+    string,
+    {
+      device: AnyDevice;
+      users: number;
+      ready: Promise<void>;
+      /** The fence its driver was created with. */
+      fence?: CommandFence;
+      /** Kept open with no user since (keptOpen): checked again by its next user. */
+      idle?: boolean;
+    }
+  >();
   private fence?: CommandFence;
 
   constructor(
@@ -73,6 +84,13 @@ export class DeviceHub {
     if (owned) device = owned;
     else {
       let entry = this.shared.get(deviceId);
+      if (entry?.idle && entry.fence !== this.fence) {
+        // Kept open from before the fence was set: opened afresh, so that its commands carry the lease's token.
+        this.shared.delete(deviceId);
+        void entry.device.close().catch(() => undefined);
+        entry = undefined;
+      }
+      const idle = entry?.idle === true;
       if (!entry) {
         const created = this.create(this.entry(deviceId), { fence: this.fence });
         const ready = created.connect({ timeoutMs }).catch(async (e: unknown) => {
@@ -81,12 +99,19 @@ export class DeviceHub {
           await created.close().catch(() => undefined);
           throw e;
         });
-        entry = { device: created, users: 0, ready };
+        entry = { device: created, users: 0, ready, fence: this.fence };
         this.shared.set(deviceId, entry);
       }
       await entry.ready;
       entry.users++;
+      entry.idle = false;
       device = entry.device;
+      // An instrument kept open between leases: whether it is online now (for MQTT, its retained status).
+      if (idle)
+        await device.connect({ timeoutMs }).catch((e: unknown) => {
+          if (--entry!.users <= 0) entry!.idle = true; // still open: the next user checks again
+          throw e;
+        });
     }
     if (device.role !== role) throw new Error(`${deviceId} is a ${device.role}, not a ${role}`);
     return device as RoleMap[R];
@@ -96,7 +121,8 @@ export class DeviceHub {
     const entry = this.shared.get(deviceId);
     if (!entry) return;
     entry.users--;
-    if (entry.users <= 0) {
+    if (entry.users <= 0 && this.keptOpen(deviceId) && entry.fence === this.fence) entry.idle = true;
+    else if (entry.users <= 0) {
       this.shared.delete(deviceId);
       await entry.device.close().catch(() => undefined);
     }
@@ -133,6 +159,15 @@ export class DeviceHub {
     const devices = [...this.owned.values(), ...[...this.shared.values()].map((e) => e.device)];
     this.shared.clear();
     await Promise.all(devices.map((d) => d.close().catch(() => undefined)));
+  }
+
+  /**
+   * An MQTT instrument stays open here once opened: the broker serves any number of clients (only a serial line or
+   * a device server serves one process at a time), and opening it again for every lease costs a subscription and
+   * the wait for its retained status. Its commands still go out only under the run's lease.
+   */
+  private keptOpen(id: string): boolean {
+    return this.entry(id).transport === 'mqtt';
   }
 
   private entry(id: string): InventoryDevice {
