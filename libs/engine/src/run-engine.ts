@@ -102,6 +102,15 @@ export class RunEngine {
       run = await this.runs.transition(runId, 'soaking', 'running');
     } else if (run.state !== 'running') return { state: run.state, reason: run.stateReason ?? undefined };
 
+    // The run's samples and journal are read while its plan is (independent reads, one round trip's wait).
+    const sampleRepo = deps.repositories.samples;
+    const samplesRead = this.runs
+      .sampleIds(runId)
+      .then((ids) => Promise.all(ids.map(async (id) => ({ id, row: await sampleRepo.get(id) }))));
+    const journalRead = this.journal.forRun(runId);
+    // Awaited below; moot when the plan is refused.
+    samplesRead.catch(() => undefined);
+    journalRead.catch(() => undefined);
     let loaded: Awaited<ReturnType<typeof runPlanOf>>;
     try {
       loaded = await runPlanOf(deps.repositories.protocols, deps.inventory, run);
@@ -113,17 +122,12 @@ export class RunEngine {
       return { state: 'paused', reason: e.reason };
     }
     const { protocol, plan } = loaded;
-    const samples: SampleState[] = [];
-    const sampleRepo = deps.repositories.samples;
-    for (const id of await this.runs.sampleIds(runId)) {
-      const row = await sampleRepo.get(id);
-      samples.push({
-        id,
-        location: row?.currentLocation ?? 'rack-a',
-        invalidReason: row?.status === 'invalidated' ? (row.statusReason ?? 'invalidated') : undefined,
-      });
-    }
-    const journalRows = latestRows(await this.journal.forRun(runId));
+    const samples: SampleState[] = (await samplesRead).map(({ id, row }) => ({
+      id,
+      location: row?.currentLocation ?? 'rack-a',
+      invalidReason: row?.status === 'invalidated' ? (row.statusReason ?? 'invalidated') : undefined,
+    }));
+    const journalRows = latestRows(await journalRead);
     // Confirmations of steps on the station's own devices commit while the run goes on to its next write; a shared
     // instrument's are written before its lease is given back.
     const journal = new PipelinedJournal(
