@@ -22,7 +22,7 @@ export interface EngineRepositories {
   >;
   readonly journal: Pick<
     JournalRepository,
-    'forRun' | 'record' | 'recordAll' | 'dispatch' | 'confirm' | 'findUnsettled'
+    'forRun' | 'record' | 'recordAll' | 'dispatch' | 'confirm' | 'confirmAndDispatch' | 'findUnsettled'
   >;
   readonly ledger: Pick<DoseLedgerRepository, 'append' | 'forSample'>;
   readonly readings: Pick<ReadingsRepository, 'append'>;

@@ -3,23 +3,30 @@ import type { EngineRepositories } from './engine.repositories';
 
 type Journal = EngineRepositories['journal'];
 
+/** How long a confirmation waits for the run's next dispatch to ride with before it is sent alone, ms. */
+export const CONFIRMATION_HOLD_MS = 10;
+
 const keyOf = (runId: string, stepKey: string, attempt: number) => `${runId}\u0000${stepKey}\u0000${attempt}`;
 
 /**
- * A run's journal with its confirmations pipelined: a step's confirmation is sent at once and the run goes on with
- * what precedes its next write (the safe-point check, the gate, the device reads before a dispatch) while it
- * commits; the next write of the run waits for it first, so the order of the run's journal writes is unchanged and
- * a confirmation that failed stops the run at its next write — before any further command, since every command
- * waits for its dispatch row.
+ * A run's journal with its confirmations pipelined: a step's confirmation is answered at once and written with the
+ * run's next dispatch, in one statement and one flushed commit (`confirmAndDispatch`) — or alone, without waiting
+ * for the WAL flush, when no dispatch follows within CONFIRMATION_HOLD_MS or another write or `settled()` comes
+ * first. The run goes on meanwhile with what precedes its next write (the safe-point check, the gate, the device
+ * reads before a dispatch). The order of the run's journal writes is unchanged, and a confirmation that fails stops
+ * the run at its next write — before any further command, since every command waits for its dispatch row.
  *
- * Only a confirmation may be in flight, one at a time, never a move's, and only when `deferrable` says so of its
- * step (the engine: not for a shared instrument, whose lease is given back after the step — the confirmation must
- * be written while the run still holds it). A confirmation is already committed without waiting for the WAL flush (see
- * journal.statements.ts); its loss leaves the step `dispatched`, which the reconciler settles from the device's
- * evidence. Call `settled()` before anything that must follow every confirmation (the run's end, its failure).
+ * Only one confirmation is outstanding at a time, never a move's, and only when `deferrable` says so of its step
+ * (the engine: not for a shared instrument, whose lease is given back after the step — the confirmation must be
+ * written while the run still holds it). A confirmation's loss is what exactly-once tolerates (see
+ * journal.statements.ts): its step stays `dispatched`, and the reconciler settles it from the device's evidence, as
+ * after any crash between command and confirmation. Call `settled()` before anything that must follow every
+ * confirmation (the run's end, its failure).
  */
 export class PipelinedJournal implements Journal {
-  /** The confirmation in flight (rejects with its error), if any. */
+  /** A confirmation not sent yet, waiting for the next dispatch. */
+  private held?: { confirmation: Confirmation; timer: NodeJS.Timeout };
+  /** The confirmation sent alone and not known to be written (rejects with its error), if any. */
   private inFlight?: Promise<JournalEntry>;
   /** Rows this journal dispatched and not yet confirmed, for the row a pipelined confirmation answers with. */
   private readonly open = new Map<string, JournalEntry>();
@@ -29,8 +36,9 @@ export class PipelinedJournal implements Journal {
     private readonly deferrable: (row: JournalEntry) => boolean,
   ) {}
 
-  /** Waits for the confirmation in flight; throws its error (once). */
+  /** Sends the held confirmation (if any) and waits for it; throws its error (once). */
   async settled(): Promise<void> {
+    this.sendHeld();
     const inFlight = this.inFlight;
     if (!inFlight) return;
     this.inFlight = undefined;
@@ -38,8 +46,13 @@ export class PipelinedJournal implements Journal {
   }
 
   async dispatch(d: Dispatch): Promise<JournalEntry> {
-    await this.settled();
-    const row = await this.journal.dispatch(d);
+    const held = this.take();
+    let row: JournalEntry;
+    if (held) row = await this.journal.confirmAndDispatch(held, d);
+    else {
+      await this.settled();
+      row = await this.journal.dispatch(d);
+    }
     this.open.set(keyOf(d.runId, d.stepKey, d.attempt), row);
     return row;
   }
@@ -51,10 +64,7 @@ export class PipelinedJournal implements Journal {
     this.open.delete(key);
     // A move's confirmation is never deferred: the film's new place must be known before anything else happens.
     if (!dispatched || c.sampleMove || !this.deferrable(dispatched)) return this.journal.confirm(c);
-    const sent = this.journal.confirm(c);
-    // Handled by the next write or settled(); until then a rejection is not unhandled.
-    sent.catch(() => undefined);
-    this.inFlight = sent;
+    this.held = { confirmation: c, timer: setTimeout(() => this.sendHeld(), CONFIRMATION_HOLD_MS) };
     const now = new Date();
     return { ...dispatched, state: 'confirmed', readBack: c.readBack, updatedAt: now, finishedAt: now };
   }
@@ -71,6 +81,10 @@ export class PipelinedJournal implements Journal {
     return this.journal.recordAll(transitions);
   }
 
+  confirmAndDispatch(c: Confirmation, d: Dispatch): Promise<JournalEntry> {
+    return this.confirm(c).then(() => this.dispatch(d));
+  }
+
   async forRun(runId: string): Promise<JournalEntry[]> {
     await this.settled();
     return this.journal.forRun(runId);
@@ -79,5 +93,24 @@ export class PipelinedJournal implements Journal {
   async findUnsettled(runId?: string): Promise<JournalEntry[]> {
     await this.settled();
     return this.journal.findUnsettled(runId);
+  }
+
+  /** The held confirmation, no longer held. */
+  private take(): Confirmation | undefined {
+    const held = this.held;
+    if (!held) return undefined;
+    clearTimeout(held.timer);
+    this.held = undefined;
+    return held.confirmation;
+  }
+
+  /** The held confirmation, sent alone: the next write waits for it. */
+  private sendHeld(): void {
+    const confirmation = this.take();
+    if (!confirmation) return;
+    const sent = this.journal.confirm(confirmation);
+    // Handled by the next write or settled(); until then a rejection is not unhandled.
+    sent.catch(() => undefined);
+    this.inFlight = sent;
   }
 }

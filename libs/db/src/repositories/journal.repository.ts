@@ -4,7 +4,7 @@ import { InvalidTransitionError, NotFoundError } from '../db.errors';
 import type { Db } from '../db.types';
 import { STEP_TRANSITIONS, TERMINAL_RUN_STATES, UNSETTLED_STEP_STATES } from '../run-transitions';
 import { runs, stepJournal, stepJournalTransitions, type SettlementPolicy, type StepState } from '../schema';
-import { confirmStatement, dispatchStatement } from './journal.statements';
+import { confirmAndDispatchStatement, confirmStatement, dispatchStatement } from './journal.statements';
 import type { NewReading } from './readings.repository';
 import { moveSampleIn } from './samples.repository';
 
@@ -13,8 +13,17 @@ export type JournalTransition = typeof stepJournalTransitions.$inferSelect;
 
 /** Stable for (run, step key, attempt): a re-sent command carries the same id and drivers drop the duplicate. */
 export function commandIdFor(runId: string, stepKey: string, attempt: number): string {
-  return 'cmd-' + sha256Hex(canonicalJson([runId, stepKey, attempt])).slice(0, 32);
+  // The engine asks for a step's id when it dispatches and when it commands: the last few are remembered.
+  const key = `${runId}\u0000${stepKey}\u0000${attempt}`;
+  let id = recentCommandIds.get(key);
+  if (id === undefined) {
+    id = 'cmd-' + sha256Hex(canonicalJson([runId, stepKey, attempt])).slice(0, 32);
+    if (recentCommandIds.size >= 256) recentCommandIds.clear();
+    recentCommandIds.set(key, id);
+  }
+  return id;
 }
+const recentCommandIds = new Map<string, string>();
 
 /** States a step attempt may be created in. */
 const INITIAL_STEP_STATES: readonly StepState[] = ['planned', 'intent-recorded'];
@@ -305,6 +314,42 @@ export class JournalRepository {
         });
       return { settled: open.map((m) => `${m.runId}/${m.stepKey}#${m.attempt}`) };
     });
+  }
+
+  /**
+   * `confirm(c)` then `dispatch(d)` in one statement and one flushed commit (the engine's hot path: a step's
+   * confirmation rides with the next step's dispatch). The same rows and refusals as the two calls: a refused
+   * confirmation writes nothing and throws as `confirm` does; a dispatch refused because its attempt exists leaves
+   * the confirmation written and throws as `dispatch` does. Not for a confirmation with a sample move.
+   */
+  async confirmAndDispatch(c: Confirmation, d: Dispatch): Promise<JournalEntry> {
+    if (c.sampleMove) throw new Error('confirmAndDispatch: a move is confirmed on its own (confirm)');
+    const commandId = commandIdFor(d.runId, d.stepKey, d.attempt);
+    let result: { rows: RawRow[] };
+    try {
+      result = (await this.db.execute(
+        confirmAndDispatchStatement(
+          { ...c, from: CONFIRMABLE, readings: c.readings ?? [] },
+          { ...d, commandId, readings: d.readings ?? [] },
+        ),
+      )) as unknown as { rows: RawRow[] };
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      // The attempt to dispatch exists (nothing was written): the confirmation alone, then the dispatch's refusal.
+      await this.confirm(c);
+      throw new InvalidTransitionError(
+        'step',
+        `${d.runId}/${d.stepKey}#${d.attempt}`,
+        '(exists)',
+        'dispatched',
+      );
+    }
+    const row = result.rows[0];
+    const label = `${c.runId}/${c.stepKey}#${c.attempt}`;
+    if (!row) throw new InvalidTransitionError('step', label, '(none)', 'confirmed');
+    if (row.id === null || row.id === undefined)
+      throw new InvalidTransitionError('step', label, row.previous_state as string, 'confirmed');
+    return journalEntryOf(row);
   }
 
   /** Steps left in flight (intent-recorded, dispatched, acknowledged, uncertain): reconcile these on restart. */

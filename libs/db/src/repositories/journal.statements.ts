@@ -141,3 +141,56 @@ export function confirmStatement(c: ConfirmValues): SQL {
     select cur.state as previous_state, (select count(*) from f where f.id is not null) as sample_found, j.*
     from relaxed, cur left join j on j.id = cur.id`;
 }
+
+/**
+ * A step's confirmation and the next step's dispatch in one statement (one round trip, one commit): the
+ * confirmation as `confirmStatement` writes it (no sample move), then the new attempt as `dispatchStatement` writes
+ * it — only if the confirmation was written; otherwise nothing is. Flushed before it returns, as every dispatch is
+ * (so the confirmation is flushed too). Returns the confirmation's previous state, and the dispatched row's columns
+ * when both were written.
+ */
+export function confirmAndDispatchStatement(c: ConfirmValues, d: DispatchValues): SQL {
+  const from = sql.join(
+    c.from.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  const readBack = JSON.stringify(c.readBack);
+  const intentDetail = {
+    ...(d.deviceId !== undefined ? { deviceId: d.deviceId } : {}),
+    request: d.request,
+    settlement: d.settlement,
+  };
+  return sql`with cur as (
+      select id, state from step_journal
+      where run_id = ${c.runId} and step_key = ${c.stepKey} and attempt = ${c.attempt}
+      for update
+    ), c as (
+      update step_journal s set state = 'confirmed', updated_at = now(), finished_at = now(),
+        read_back = ${readBack}::jsonb
+      from cur where s.id = cur.id and cur.state in (${from})
+      returning s.*
+    ), ct as (
+      insert into step_journal_transitions (journal_id, run_id, step_key, attempt, command_id, from_state, to_state,
+        detail, at)
+      select c.id, c.run_id, c.step_key, c.attempt, c.command_id, cur.state, 'confirmed',
+        jsonb_build_object('readBack', ${readBack}::jsonb), now()
+      from c join cur on cur.id = c.id
+    ), cr as (${readingsInsert(c.readings, sql`select 1 from c`)}), j as (
+      insert into step_journal (run_id, step_key, attempt, state, command_id, device_id, sample_id, request,
+        settlement, created_at, updated_at, dispatched_at)
+      select ${d.runId}, ${d.stepKey}, ${d.attempt}, 'dispatched', ${d.commandId}, ${d.deviceId ?? null},
+        ${d.sampleId ?? null}, ${JSON.stringify(d.request)}::jsonb, ${d.settlement}, now(), now(), now()
+      where exists (select 1 from c)
+      returning *
+    ), t as (
+      insert into step_journal_transitions (journal_id, run_id, step_key, attempt, command_id, from_state, to_state,
+        detail, at)
+      select j.id, j.run_id, j.step_key, j.attempt, j.command_id, v.from_state, v.to_state, v.detail, now()
+      from j cross join (values
+        (1, null::text, 'intent-recorded', ${JSON.stringify(intentDetail)}::jsonb),
+        (2, 'intent-recorded', 'dispatched', '{}'::jsonb)
+      ) as v(n, from_state, to_state, detail)
+      order by v.n
+    ), r as (${readingsInsert(d.readings, sql`select 1 from j`)})
+    select cur.state as previous_state, j.* from cur left join j on true`;
+}

@@ -317,6 +317,61 @@ describe.each(DB_ENGINES)('repositories on %s', (engine) => {
       ).toHaveLength(moves.length);
     });
 
+    it("confirms a step and dispatches the next in one statement: the two calls' rows, history and refusals", async () => {
+      const { run } = await seedRun(db, protocol);
+      const journal = new JournalRepository(db);
+      const readings = new ReadingsRepository(db);
+      const at = (stepKey: string) => ({ runId: run.id, stepKey, attempt: 1 });
+      const dispatchOf = (stepKey: string) => ({
+        ...at(stepKey),
+        deviceId: 'pump-1',
+        request: { volumeMl: 1 },
+        settlement: 'ask-operator' as const,
+        readings: [{ deviceId: 'pump-1', runId: run.id, stepKey, name: 'monomer-contact', value: 0 }],
+      });
+      const confirmationOf = (stepKey: string) => ({
+        ...at(stepKey),
+        readBack: { deliveredMl: 1 },
+        readings: [
+          { deviceId: 'pump-1', runId: run.id, stepKey, name: 'dispensed-volume', value: 1, unit: 'mL' },
+        ],
+      });
+      await journal.dispatch(dispatchOf('d0'));
+      const next = await journal.confirmAndDispatch(confirmationOf('d0'), dispatchOf('d1'));
+      expect(next).toMatchObject({
+        stepKey: 'd1',
+        state: 'dispatched',
+        commandId: commandIdFor(run.id, 'd1', 1),
+      });
+      expect((await journal.forRun(run.id)).map((r) => [r.stepKey, r.state, r.readBack])).toEqual([
+        ['d0', 'confirmed', { deliveredMl: 1 }],
+        ['d1', 'dispatched', null],
+      ]);
+      for (const key of ['d0', 'd1'])
+        expect((await journal.transitions(run.id, key)).map((t) => t.toState)).toEqual(
+          key === 'd0' ? ['intent-recorded', 'dispatched', 'confirmed'] : ['intent-recorded', 'dispatched'],
+        );
+      expect((await readings.forRun(run.id)).map((r) => `${r.stepKey} ${r.name}`).sort()).toEqual([
+        'd0 dispensed-volume',
+        'd0 monomer-contact',
+        'd1 monomer-contact',
+      ]);
+      // A refused confirmation (d0 is confirmed already) writes nothing: d2 is not dispatched.
+      await expect(journal.confirmAndDispatch(confirmationOf('d0'), dispatchOf('d2'))).rejects.toThrow(
+        InvalidTransitionError,
+      );
+      expect((await journal.forRun(run.id)).map((r) => r.stepKey)).toEqual(['d0', 'd1']);
+      // An attempt dispatched already: the confirmation is written, the dispatch refused.
+      await expect(journal.confirmAndDispatch(confirmationOf('d1'), dispatchOf('d0'))).rejects.toThrow(
+        /exists/,
+      );
+      expect((await journal.forRun(run.id)).map((r) => [r.stepKey, r.state])).toEqual([
+        ['d0', 'confirmed'],
+        ['d1', 'confirmed'],
+      ]);
+      expect(await readings.forRun(run.id)).toHaveLength(4);
+    });
+
     it('dispatches and confirms in one statement each: the same rows, history and readings as step by step', async () => {
       const { run, samples } = await seedRun(db, protocol);
       const journal = new JournalRepository(db);

@@ -241,6 +241,31 @@ export class MemoryRepositories implements EngineRepositories {
         this.readingRows.push(...(c.readings ?? []));
         return row;
       }),
+    confirmAndDispatch: (c: Confirmation, d: Dispatch) => {
+      // One statement in the database: a kill aimed at either half loses both.
+      if (!this.dead && (this.killWhen?.('journal.confirm', c) || this.killWhen?.('journal.dispatch', d)))
+        this.dead = true;
+      return this.write('journal.confirmAndDispatch', { c, d }, () => {
+        if (this.row(d.runId, d.stepKey, d.attempt))
+          throw new InvalidTransitionError(
+            'step',
+            `${d.runId}/${d.stepKey}#${d.attempt}`,
+            '(exists)',
+            'dispatched',
+          );
+        this.apply({
+          runId: c.runId,
+          stepKey: c.stepKey,
+          attempt: c.attempt,
+          to: 'confirmed',
+          readBack: c.readBack,
+        });
+        this.readingRows.push(...(c.readings ?? []));
+        this.apply({ ...d, to: 'intent-recorded' });
+        this.readingRows.push(...(d.readings ?? []));
+        return this.apply({ runId: d.runId, stepKey: d.stepKey, attempt: d.attempt, to: 'dispatched' });
+      });
+    },
     findUnsettled: (runId) =>
       Promise.resolve(
         this.journalRows.filter(
