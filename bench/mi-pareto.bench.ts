@@ -134,20 +134,7 @@ export function paretoProblem(seed: number, options: ParetoOptions = {}): Proble
   const world = groundTruth(seed);
   const steps = options.gridSteps ?? 5;
   const eligible = materialSystems(world, { minDgPct: 20 }).flatMap((system) => {
-    const candidates = conditionGrid(system, steps).map<Candidate>((conditions) => {
-      const t = predictTruth(
-        { basePolymer: system.basePolymer, monomers: system.monomer },
-        conditions,
-        world,
-      );
-      return {
-        conditions,
-        unit: unitConditions(conditions, system),
-        works: !t.failed,
-        conductivity: t.conductivityMsPerCm(CONDUCTIVITY_AT_C),
-        waterUptake: t.waterUptakePct,
-      };
-    });
+    const candidates = conditionGrid(system, steps).map((conditions) => truthOf(system, world, conditions));
     const working = candidates.filter((c) => c.works);
     const feasible = working.filter((c) => c.waterUptake <= MAX_WATER_UPTAKE);
     // A membrane (tens of mS/cm) where the constraint binds: a fifth to four fifths of the working films meet it.
@@ -232,12 +219,12 @@ function observationOf(film: Film): Observation {
 
 /** The truth of a setting (noise-free), for the figure. */
 function truthAt(problem: Problem, conditions: RecipeConditions): Candidate {
-  const { system } = problem;
-  const t = predictTruth(
-    { basePolymer: system.basePolymer, monomers: system.monomer },
-    conditions,
-    problem.world,
-  );
+  return truthOf(problem.system, problem.world, conditions);
+}
+
+/** A system's noise-free properties at one setting: a grid cell, or a measured film's truth. */
+function truthOf(system: LabSystem, world: GroundTruthWorld, conditions: RecipeConditions): Candidate {
+  const t = predictTruth({ basePolymer: system.basePolymer, monomers: system.monomer }, conditions, world);
   return {
     conditions,
     unit: unitConditions(conditions, system),
