@@ -14,7 +14,7 @@ import {
 } from '@graftlab/db';
 import { RunSubmitter, SubmissionRefused, type SubmitRunRequest } from '@graftlab/admission';
 import type { Inventory } from '@graftlab/inventory';
-import { DocumentError } from '@graftlab/validation';
+import { DocumentError, toPointer } from '@graftlab/validation';
 import { runsSubmitted } from '@graftlab/observability';
 import type { StationQueues } from '@graftlab/queue';
 import { DATABASE, INVENTORY, KEYS, REDIS, RedisRunControl, STATION_QUEUES } from '@graftlab/runtime';
@@ -199,7 +199,7 @@ export class RunsService implements OnApplicationShutdown {
     if (unknown.length)
       throw new DocumentError(
         unknown.map((k) => ({
-          pointer: `/resolutions/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+          pointer: toPointer(['resolutions', k]),
           message: `step ${JSON.stringify(k)} is not uncertain in run ${id}; expected one of: ${uncertain.map((u) => u.stepKey).join(', ') || 'none (nothing to resolve)'}`,
         })),
       );
