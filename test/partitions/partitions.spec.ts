@@ -1,4 +1,11 @@
-import { doseLedger, leases as leasesTable, runs as runsTable, stepJournal } from '@graftlab/db';
+import {
+  doseLedger,
+  leases as leasesTable,
+  runs as runsTable,
+  sampleEvents,
+  stepJournal,
+  stepJournalTransitions,
+} from '@graftlab/db';
 import { LEASE_TTL_MS } from '@graftlab/engine';
 import type { FencedCommandRecord, MqttTwin } from '@graftlab/twins';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -201,6 +208,31 @@ describe('network partitions between a worker and the database, Redis and the br
             reason: j.reason?.slice(0, 120),
             readBack: JSON.stringify(j.readBack)?.slice(0, 160),
           }));
+        // Where each film's record said it lay, in time order (every move into or out of the irradiator), and the
+        // run state changes as the audit log holds them.
+        const custody = (await env.db.select().from(sampleEvents))
+          .filter((e) => `${e.fromLocation ?? ''}${e.toLocation ?? ''}`.includes('irradiator-1'))
+          .sort((a, b) => a.id - b.id)
+          .map((e) =>
+            JSON.stringify({
+              sample: e.sampleId.slice(0, 8),
+              run: e.runId?.slice(0, 8),
+              from: e.fromLocation,
+              to: e.toLocation,
+              actor: e.actor,
+              at: e.at.toISOString().slice(11, 23),
+              reason: (e.detail as { reason?: string }).reason,
+            }),
+          );
+        const transitions = (await env.db.select().from(stepJournalTransitions))
+          .filter((t) => JSON.stringify(t).includes('irradiat'))
+          .map((t) => JSON.stringify(t).slice(0, 300));
+        const accepted = (env.lab.twins.get('irradiator-1')!.instance as MqttTwin)
+          .commands()
+          .map((c) => JSON.stringify(c).slice(0, 200));
+        process.stdout.write(
+          `custody:\n${custody.join('\n')}\njournal transitions:\n${transitions.join('\n')}\nirradiator commands:\n${accepted.join('\n')}\n`,
+        );
         process.stdout.write(
           `over-dosed film ${sampleId}: world ${world.toFixed(2)} kGy; ledger ${JSON.stringify(
             ledger.filter((l) => l.sampleId === sampleId),

@@ -10,7 +10,7 @@ import {
 } from '@graftlab/db';
 import { loadInventory } from '@graftlab/inventory';
 import type { RunContext } from './run-context';
-import { foreignSamplesAt } from './step-runner';
+import { foreignSamplesAt } from './foreign-samples';
 
 /**
  * The rule that a film pins its instrument, against a real database (PGlite): another run's film recorded in the

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { STEP_TYPES, type StationPlan } from '@graftlab/protocol';
 import { admit, engineOn, INVENTORY, runToEnd, STATION } from './testing/engine.harness';
-import { fakeLab, type FakeDispenser, type FakeShutter } from './testing/fake.lab';
+import { fakeLab, type FakeDispenser, type FakeSampleHandler, type FakeShutter } from './testing/fake.lab';
 import { MemoryRepositories } from './testing/memory.repositories';
 
 /**
@@ -120,6 +120,35 @@ describe('the engine on fakes', () => {
     const [row] = (await repos.journal.forRun(runId)).filter((r) => r.stepKey === 'dispense-monomer');
     expect(row.state).toBe('uncertain');
     expect(lab.log.entries.filter((e) => e.command === 'dispense')).toHaveLength(1); // never repeated on a guess
+  });
+
+  it("never exposes while another run's film lies in the irradiator, even one that appeared after the entry check", async () => {
+    const repos = new MemoryRepositories();
+    const lab = fakeLab(INVENTORY, STATION);
+    const { runId } = admit(repos, 'pe-gma-emulsion.json');
+    admit(repos, 'pe-gma-emulsion.json', { runId: 'other-run', samples: ['other-film'] });
+    // The other film's record says it lies in the irradiator from the moment ours is moved in: past the check the
+    // run makes when it enters (records that were wrong then, or a film moved in by someone without the lease).
+    const robot = lab.device<FakeSampleHandler>('robot-1');
+    const move = robot.move.bind(robot);
+    robot.move = async (command) => {
+      await move(command);
+      if (command.to.startsWith('irradiator-1/'))
+        repos.sampleRows.set('other-film', {
+          ...repos.sampleRows.get('other-film')!,
+          currentLocation: command.to,
+        });
+    };
+    const outcome = await engineOn(lab, repos).execute(runId);
+    expect(outcome.state).toBe('waiting-operator');
+    expect(outcome.reason).toMatch(
+      /step irradiate waits for irradiator-1 to be cleared: sample other-film at irradiator-1\/p\d/,
+    );
+    // Nothing went to the source or the shutter, and nothing is journaled for the irradiation.
+    expect(lab.log.entries.filter((e) => e.device === 'irradiator-1' || e.device === 'shutter-1')).toEqual(
+      [],
+    );
+    expect((await repos.journal.forRun(runId)).filter((r) => r.stepKey === 'irradiate')).toEqual([]);
   });
 
   it('has run every step type of the protocol language', () => {

@@ -18,6 +18,7 @@ import { drainStep, stirStep, storeStep, waitStep, washStep } from './steps/time
 import { transferStep } from './steps/transfer.step';
 import { weighStep } from './steps/weigh.step';
 import { enforceWindows } from './time-windows';
+import { foreignSamplesAt } from './foreign-samples';
 import { deviceFor } from './step-devices';
 
 /** One step of the plan on this run's station: the exhaustive map from step type to what the lab does. */
@@ -90,29 +91,6 @@ export function occupiedInstruments(ctx: RunContext): string[] {
 const FOREIGN_SAMPLE_WAIT_MS = 120_000;
 /** The bound when the film's run is running or queued (it moves the film on itself, e.g. after a worker restart). */
 const FOREIGN_SAMPLE_PROGRESS_WAIT_MS = 600_000;
-
-/**
- * Samples of other runs lying at positions of these instruments (by the sample records, and by moves into them
- * not yet confirmed), with their run's state.
- */
-export async function foreignSamplesAt(
-  ctx: RunContext,
-  instruments: readonly string[],
-): Promise<{ text: string; progressing: boolean }[]> {
-  const positions = ctx.inventory.locations
-    .filter((l) => l.device && instruments.includes(l.device))
-    .map((l) => l.id);
-  if (!positions.length) return [];
-  const others = await ctx.sampleRepo.othersAt(
-    positions,
-    ctx.samples.map((s) => s.id),
-    ctx.runId,
-  );
-  return others.map(({ id, location, runStates }) => ({
-    text: `sample ${id} ${location?.startsWith('on its way') ? location : `at ${location}`} (${runStates.length ? `its run is ${runStates.join(', ')}` : 'no run under way'})`,
-    progressing: runStates.some((st) => st === 'running' || st === 'queued'),
-  }));
-}
 
 /**
  * Takes the step's leases, and — when the step puts our samples into a shared instrument — only once no other

@@ -2,12 +2,13 @@ import { doseRateAt } from '@graftlab/inventory';
 import type { PlannedStep } from '@graftlab/protocol';
 import { DeviceError } from '@graftlab/devices';
 import { NothingDelivered } from '../engine.errors';
-import { journaled } from '../journaled';
+import { journaled, verdictOf } from '../journaled';
 import { gateStep } from '../safety-gate';
 import { stringArg, booleanArg } from '../quantities';
 import type { RunContext } from '../run-context';
 import { validSamples } from '../run-context';
 import { ensureAt } from '../sample-moves';
+import { refuseForeignSamples } from '../foreign-samples';
 import { deviceFor } from '../step-devices';
 import { recordIrradiation } from '../mi-records';
 import { deliveredByStep, doseOf, ledgerRow, remainingKGy } from '../dose-account';
@@ -44,6 +45,10 @@ export async function irradiateStep(ctx: RunContext, step: PlannedStep): Promise
   if (!samples.length) return;
 
   for (const sample of samples) await ensureAt(ctx, sample, location, step.key);
+  // Our films are in; the source doses every position: no one else's film may lie there (checked again now).
+  // (A step the journal holds as done is only replayed from its records: nothing will be sent.)
+  const replayed = ctx.journalRows.has(step.key) && verdictOf(ctx, step.key, false).kind === 'done';
+  if (!replayed) await refuseForeignSamples(ctx, step.key, irradiatorId);
   const irradiator = await ctx.devices.use(irradiatorId, 'irradiator', ctx.commandTimeoutMs);
   const shutter = await ctx.devices.use(shutterId, 'shutter', ctx.commandTimeoutMs);
   try {
