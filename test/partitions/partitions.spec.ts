@@ -177,7 +177,9 @@ describe('network partitions between a worker and the database, Redis and the br
       {},
     );
     process.stdout.write(
-      `partitions: runs ${JSON.stringify(byState)}; operator: ${attending.actions.length} actions\n`,
+      `partitions: runs ${JSON.stringify(byState)}; operator: ${attending.actions.length} actions\n${attending.actions
+        .map((a) => `  ${a.runId.slice(0, 8)} ${a.action}: ${a.reason.slice(0, 240)}`)
+        .join('\n')}\n`,
     );
   });
 
