@@ -151,6 +151,44 @@ describe('the engine on fakes', () => {
     expect((await repos.journal.forRun(runId)).filter((r) => r.stepKey === 'irradiate')).toEqual([]);
   });
 
+  it("a continued run replays its earlier moves without writing them again: the film's record never walks back out of the irradiator", async () => {
+    const repos = new MemoryRepositories();
+    const lab = fakeLab(INVENTORY, STATION);
+    const { runId, plan } = admit(repos, 'pe-gma-emulsion.json');
+    const film = `${runId}-film`;
+    // The exposure fails before the shutter opens: the step is uncertain and the run waits for a person.
+    lab.device<FakeShutter>('shutter-1').faults.push({ method: 'expose', kind: 'device' });
+    expect((await engineOn(lab, repos).execute(runId)).state).toBe('waiting-operator');
+    expect(repos.sampleRows.get(film)!.currentLocation).toBe('irradiator-1/p1');
+    // A person finds nothing delivered and resumes with "redo" (as the API does).
+    await repos.journal.record({
+      runId,
+      stepKey: 'irradiate',
+      attempt: 1,
+      to: 'settled',
+      readBack: { resolution: 'redo', byOperator: true },
+    });
+    await repos.runs.transition(runId, 'waiting-operator', 'queued');
+    // Every change of the film's recorded place from now on, in order.
+    const written: string[] = [];
+    const set = repos.sampleRows.set.bind(repos.sampleRows);
+    repos.sampleRows.set = (id, row) => {
+      if (id === film && row.currentLocation !== repos.sampleRows.get(film)!.currentLocation)
+        written.push(row.currentLocation!);
+      return set(id, row);
+    };
+    expect((await runToEnd(engineOn(lab, repos), lab, runId)).state).toBe('completed');
+    // The continued run replayed to-balance and to-irradiator: had it written them, the record would have said
+    // "balance" for a moment while the film lay in the irradiator, for another run to find it empty.
+    expect(written[0]).toBe('freezer-1');
+    // The dose given once, by the redo.
+    const plannedKGy = flat(plan.steps).reduce((a, st) => a + (st.dose?.si ?? 0) / 1000, 0);
+    const deliveredKGy = repos.doses
+      .filter((d) => d.sampleId === film)
+      .reduce((a, d) => a + d.deliveredKGy, 0);
+    expect(deliveredKGy).toBeCloseTo(plannedKGy, 3);
+  });
+
   it('has run every step type of the protocol language', () => {
     expect([...executed].sort()).toEqual([...STEP_TYPES].sort());
   });

@@ -1,6 +1,6 @@
 import { DeviceError } from '@graftlab/devices';
 import { NothingDelivered } from './engine.errors';
-import { journaled, verdictOf } from './journaled';
+import { journaled } from './journaled';
 import type { RunContext, SampleState } from './run-context';
 
 /**
@@ -21,7 +21,6 @@ export async function ensureAt(
   const key = `${stepKey}/move/${sample.id}/${to}`;
   // The journal's confirmation of a move and the film's new place are one commit (see JournalRepository).
   const sampleMove = { sampleId: sample.id, to, actor: ctx.holder, reason: `step ${stepKey}` };
-  const replayed = verdictOf(ctx, key, false).kind === 'done';
   const robotId = ctx.devices.deviceIdFor(ctx.station, 'sample-handler');
   if (!robotId) {
     await journaled(
@@ -77,13 +76,10 @@ export async function ensureAt(
       await ctx.leases.release(taken, ctx.holder);
     }
   }
-  // A move the journal already held as done (settled by a person or the reconciler) whose record still says
-  // otherwise is written now; a failure here stops the run (never a film whose place nobody knows).
-  if (replayed)
-    await ctx.sampleRepo.move(sample.id, to, {
-      actor: ctx.holder,
-      runId: ctx.runId,
-      reason: `step ${stepKey}`,
-    });
+  // A move the journal holds as done is only replayed here: the film's record is NOT written again. Its place was
+  // written with the move's confirmation (or a person's or the reconciler's settlement), in one commit; a run that
+  // continues replays its earlier moves in order, and writing each would walk the record back through the film's
+  // history (irradiator → balance → irradiator) while the film lies in the irradiator: another run looking at that
+  // moment finds it empty, moves its film in, and the next exposure doses both (seen in the partition test).
   sample.location = to;
 }
