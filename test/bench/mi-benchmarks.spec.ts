@@ -49,7 +49,7 @@ describe('MI benchmarks, smoke configuration (2 seeds, small budgets)', () => {
     expectWellFormed(miWarmStartRows(runs), 2);
   });
 
-  it('Pareto: hypervolume and constraint violations of qNEHVI, weighted sum and random', () => {
+  it('Pareto: hypervolume against both references and constraint violations of qNEHVI, weighted sum and random', () => {
     const runs = runParetoBenchmark({
       seeds: 2,
       design: 4,
@@ -61,6 +61,11 @@ describe('MI benchmarks, smoke configuration (2 seeds, small budgets)', () => {
     });
     expect(runs).toHaveLength(8);
     for (const r of runs) expect(r.experiments).toBe(6);
-    expectWellFormed(miParetoRows(runs), 4);
+    expectWellFormed(miParetoRows(runs), 7);
+    for (const r of runs)
+      for (const share of [r.hypervolume, r.hypervolumeFromZero]) {
+        expect(Number.isFinite(share)).toBe(true);
+        expect(share).toBeGreaterThanOrEqual(0);
+      }
   });
 });

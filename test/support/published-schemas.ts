@@ -26,7 +26,7 @@ export function publishedSchemas(): { path: string; schema: object }[] {
       path: 'libs/optimizer/schema/suggest-request.schema.json',
       schema: {
         ...z.toJSONSchema(suggestRequestSchema, { io: 'input', target: 'draft-2020-12' }),
-        $id: 'https://graftlab.dev/schema/suggest-request/1.1',
+        $id: 'https://graftlab.dev/schema/suggest-request/1.2',
         title: 'graftlab suggest request (stateless ask: space, observations, batch size)',
       },
     },

@@ -90,6 +90,27 @@ describe('multi-objective campaign', () => {
     ]);
   });
 
+  it('refuses thresholds on a weighted sum, and a dose threshold no setting can beat', async () => {
+    const pointers = async (objective: object) => {
+      const error = await loop.create({ ...definition, objective }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DocumentError);
+      return (error as DocumentError).problems.map((p) => p.pointer);
+    };
+    expect(
+      await pointers({
+        targets: [{ name: 'degreeOfGrafting', mode: 'max', threshold: 50 }],
+        costs: [{ parameter: 'dose', weight: 1, threshold: 20 }],
+      }),
+    ).toEqual(['/objective/targets/0/threshold', '/objective/costs/0/threshold']);
+    expect(
+      await pointers({
+        pareto: true,
+        targets: [{ name: 'degreeOfGrafting', mode: 'max', threshold: 50 }],
+        costs: [{ parameter: 'dose', weight: 1, threshold: 5 }],
+      }),
+    ).toEqual(['/objective/costs/0/threshold']);
+  });
+
   it('proposes with qNEHVI once the first experiments are in, and shows the front with the violations', async () => {
     const campaign = await loop.create(definition);
     const runs = new RunsRepository(db);

@@ -11,6 +11,8 @@ import { optimizerParameter } from './material.variants';
 
 type Path = readonly (string | number)[];
 const at = (path: Path, message: string): Problem => ({ pointer: toPointer([...path]), message });
+const THRESHOLD_WITHOUT_PARETO =
+  'a threshold is the reference point of a Pareto objective: set objective.pareto, or remove it';
 
 /** Parses the shape of a campaign definition (DocumentError with JSON pointers). */
 export function parseCampaignDefinition(raw: unknown): CampaignDefinition {
@@ -126,6 +128,8 @@ export function settingsFor(
           'a Pareto objective is "max" or "min" (a window on an output is a constraint)',
         ),
       );
+    if (!def.objective.pareto && t.threshold !== undefined)
+      problems.push(at(['objective', 'targets', i, 'threshold'], THRESHOLD_WITHOUT_PARETO));
   });
   (def.objective.constraints ?? []).forEach((c, i) => {
     if (!outputs.has(c.name))
@@ -136,9 +140,20 @@ export function settingsFor(
       problems.push(at(['objective', 'constraints', i], 'give min, max or both'));
   });
   (def.objective.costs ?? []).forEach((c, i) => {
-    if (space.get(c.parameter)?.type !== 'number')
+    const p = space.get(c.parameter);
+    if (p?.type !== 'number')
       problems.push(
         at(['objective', 'costs', i, 'parameter'], `"${c.parameter}" is not a numeric searched parameter`),
+      );
+    if (c.threshold === undefined) return;
+    if (!def.objective.pareto)
+      problems.push(at(['objective', 'costs', i, 'threshold'], THRESHOLD_WITHOUT_PARETO));
+    else if (p?.type === 'number' && !(c.threshold > p.min))
+      problems.push(
+        at(
+          ['objective', 'costs', i, 'threshold'],
+          `threshold ${c.threshold} is not above the minimum ${p.min} of "${c.parameter}": no setting could count`,
+        ),
       );
   });
   for (const name of Object.keys(def.stopWhen?.outputs ?? {}))

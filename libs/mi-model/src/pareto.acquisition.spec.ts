@@ -88,6 +88,25 @@ describe('qNEHVI', () => {
     expect(Math.min(...gaps)).toBeGreaterThan(0.05);
   });
 
+  it('takes a stated reference per objective, the rule where an entry is left undefined', () => {
+    const objectives: BatchRequest<Point>['objectives'] = [
+      { ...outcome('f1', m1), direction: 'maximize' },
+      { name: 'dose', known: (x: Point) => 10 + 90 * x[1], direction: 'minimize' },
+    ];
+    const rule = proposeParetoBatch({ ...base, objectives, candidates: pool }).reference;
+    const partial = proposeParetoBatch({ ...base, objectives, candidates: pool, reference: [0.8] });
+    expect(partial.reference).toEqual([0.8, rule[1]]);
+    const full = proposeParetoBatch({ ...base, objectives, candidates: pool, reference: [0.8, 50] });
+    expect(full.reference).toEqual([0.8, 50]);
+    // Nothing counts below f1 = 0.8 or above a dose of 50.
+    const best = full.proposals[0].candidate;
+    expect(f1(best)).toBeGreaterThan(0.7);
+    expect(10 + 90 * best[1]).toBeLessThan(50);
+    expect(() => proposeParetoBatch({ ...base, objectives, candidates: pool, reference: [0, 0, 0] })).toThrow(
+      /3 entries for 2 objectives/,
+    );
+  });
+
   it('takes known objectives and minimization (minimize a dose that is an input)', () => {
     const result = proposeParetoBatch({
       ...base,

@@ -36,8 +36,12 @@ export interface BatchRequest<C> {
   readonly q: number;
   /** Monte-Carlo samples of the joint posterior (default 128). */
   readonly samples?: number;
-  /** Reference point in the objectives' own units (default: the rule of `referencePoint`). */
-  readonly reference?: readonly number[];
+  /**
+   * Reference point in the objectives' own units: per objective the least acceptable value (as Ax's objective
+   * thresholds), so a result worse than it adds nothing. An entry left undefined (or no reference) follows the rule
+   * of `referencePoint`, stopped at a constraint's bound on the same outcome.
+   */
+  readonly reference?: readonly (number | undefined)[];
   /** At most this many measured points are sampled jointly (default 64): the first Pareto layers of their means. */
   readonly maxBaseline?: number;
   readonly seed?: number | string;
@@ -287,9 +291,15 @@ function defaultReference<C>(context: BatchContext<C>, request: BatchRequest<C>)
 function setUp<C>(request: BatchRequest<C>): { context: BatchContext<C>; reference: number[] } {
   const rng = createRng(request.seed ?? 'batch');
   const context = new BatchContext(request, request.samples ?? 128, rng);
-  const reference = request.reference
-    ? request.reference.map((r, k) => context.sign[k] * r)
-    : defaultReference(context, request);
+  const stated = request.reference ?? [];
+  if (stated.length > request.objectives.length)
+    throw new Error(`reference has ${stated.length} entries for ${request.objectives.length} objectives`);
+  const complete = request.objectives.every((_, k) => stated[k] !== undefined);
+  const rule = complete ? [] : defaultReference(context, request);
+  const reference = request.objectives.map((_, k) => {
+    const r = stated[k];
+    return r === undefined ? rule[k] : context.sign[k] * r;
+  });
   context.addToSet(pruneBaseline(context, request.baseline, request.maxBaseline ?? 64));
   context.addToSet(request.pending ?? []);
   return { context, reference };

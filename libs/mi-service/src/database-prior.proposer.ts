@@ -21,7 +21,14 @@ import {
   type PropertyPrediction,
   type Relatedness,
 } from '@graftlab/mi-model';
-import { scoreOf, type Objective, type Observation, type Params, type Parameter } from '@graftlab/optimizer';
+import {
+  paretoReference,
+  scoreOf,
+  type Objective,
+  type Observation,
+  type Params,
+  type Parameter,
+} from '@graftlab/optimizer';
 import { MiModelCache, NoTrainingData, type MiModelState } from './model.cache';
 import type { MiThread } from './model.thread-client';
 import { candidatePolymerDescriptors } from './rank.request';
@@ -415,6 +422,7 @@ function paretoWithDatabase(
         candidates,
         q,
         samples: 96,
+        reference: paretoReference(objective),
         seed,
       });
     }

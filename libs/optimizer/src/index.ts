@@ -9,6 +9,7 @@ export {
   paramsProblems,
 } from './suggest.validation';
 export { scoreOf, targetUtility, costOf } from './objective.score';
+export { paretoReference } from './pareto.strategy';
 export { suggest } from './suggest.api';
 export type { BayesianOptions } from './bayesian.strategy';
 export { OptimizerError, type Optimizer } from './optimizer.interface';

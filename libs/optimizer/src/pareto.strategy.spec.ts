@@ -134,6 +134,68 @@ describe('suggest with Pareto objectives and outcome constraints', () => {
     }
   });
 
+  it('takes a stated threshold as the reference point: nothing worse than it is worth proposing', () => {
+    const withThreshold = (threshold?: number): SearchSpace => ({
+      ...SPACE,
+      objective: {
+        ...SPACE.objective,
+        targets: [
+          { name: 'conductivity', mode: 'max', ...(threshold === undefined ? {} : { threshold }) },
+          { name: 'waterUptake', mode: 'min' },
+        ],
+      },
+    });
+    const conductivities = (threshold?: number) =>
+      suggest({
+        space: withThreshold(threshold),
+        observations: observations(14),
+        batchSize: 4,
+        seed: 5,
+      }).candidates.map((c) => truth(c.params.x as number, c.params.y as number).conductivity);
+    // Unstated, the reference follows the observed front: the batch spreads along the whole trade-off.
+    expect(Math.min(...conductivities())).toBeLessThan(50);
+    // σ ≥ 70 stated (reached only near the uptake limit): the batch stays where σ can pass it.
+    for (const sigma of conductivities(70)) expect(sigma).toBeGreaterThan(65);
+  });
+
+  it('refuses a threshold outside a Pareto objective, and a cost threshold no setting can beat', async () => {
+    const parameters = [
+      { name: 'dose', type: 'number' as const, min: 5, max: 100 },
+      { name: 'y', type: 'number' as const, min: 0, max: 1 },
+    ];
+    expect(
+      await pointers(() =>
+        suggest({
+          space: {
+            parameters,
+            objective: {
+              targets: [{ name: 'conductivity', mode: 'max', threshold: 30 }],
+              costs: [{ parameter: 'dose', weight: 1, threshold: 100 }],
+            },
+          },
+          observations: [],
+          batchSize: 1,
+        }),
+      ),
+    ).toEqual(['/space/objective/targets/0/threshold', '/space/objective/costs/0/threshold']);
+    expect(
+      await pointers(() =>
+        suggest({
+          space: {
+            parameters,
+            objective: {
+              pareto: true,
+              targets: [{ name: 'conductivity', mode: 'max', threshold: 30 }],
+              costs: [{ parameter: 'dose', weight: 1, threshold: 5 }],
+            },
+          },
+          observations: [],
+          batchSize: 1,
+        }),
+      ),
+    ).toEqual(['/space/objective/costs/0/threshold']);
+  });
+
   it('refuses a log scale that reaches zero', async () => {
     expect(
       await pointers(() =>
@@ -180,7 +242,7 @@ describe('suggest with Pareto objectives and outcome constraints', () => {
 });
 
 describe('protocols/examples/space.pareto.example.json', () => {
-  it('is a valid Pareto space for graftlab suggest (three objectives with the dose, one constraint)', () => {
+  it('is a valid Pareto space for graftlab suggest (three objectives with the dose and their thresholds, one constraint)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const space = require('../../../protocols/examples/space.pareto.example.json') as SearchSpace;
     const res = suggest({ space, observations: [], batchSize: 3, seed: 1 });

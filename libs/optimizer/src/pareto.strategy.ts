@@ -59,6 +59,14 @@ function aroundFront(ctx: ProposalContext, objective: Objective, enc: Encoding):
   return out;
 }
 
+/**
+ * The hypervolume's reference point as the objective states it, in the Pareto objectives' order (targets, then
+ * costs): each target's and cost's `threshold`, undefined where none is stated (the acquisition's rule then).
+ */
+export function paretoReference(objective: Objective): (number | undefined)[] {
+  return [...objective.targets.map((t) => t.threshold), ...(objective.costs ?? []).map((c) => c.threshold)];
+}
+
 export interface ParetoProposal extends Proposal {
   readonly modelVersion: string;
   readonly method: 'qNEHVI' | 'weighted-sum';
@@ -171,6 +179,7 @@ export function proposePareto(
         candidates,
         q,
         samples: SAMPLES,
+        reference: paretoReference(objective),
         seed,
       });
     }

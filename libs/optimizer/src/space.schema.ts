@@ -59,11 +59,36 @@ export const targetSchema = z
     value: z.number().optional(),
     weight: z.number().positive().optional(),
     transform: z.enum(['none', 'log1p']).optional(),
+    /**
+     * Pareto only: the least acceptable value of this output (at least this for "max", at most for "min"), as Ax's
+     * objective thresholds: the hypervolume's reference point, so a result worse than it adds nothing to the front.
+     * Unset: the nadir of the observed front less 10 % of its range.
+     */
+    threshold: z
+      .number()
+      .optional()
+      .describe(
+        'Pareto only: the least acceptable value of this output (at least this for "max", at most for "min"), the reference point of the hypervolume: a result worse than it adds nothing to the front. Unset: the nadir of the observed front less 10 % of its range',
+      ),
   })
   .strict();
 
-/** A known cost per unit of a numeric parameter (e.g. dose), subtracted from the score. */
-export const costSchema = z.object({ parameter: z.string().min(1), weight: z.number() }).strict();
+/**
+ * A known cost per unit of a numeric parameter (e.g. dose), subtracted from the score; with `pareto`, an objective
+ * to minimize, whose `threshold` is the most of the parameter a useful result may use (the reference point).
+ */
+export const costSchema = z
+  .object({
+    parameter: z.string().min(1),
+    weight: z.number(),
+    threshold: z
+      .number()
+      .optional()
+      .describe(
+        'Pareto only: the most of this parameter a useful result may use, the reference point of the hypervolume in this objective. Unset: the nadir of the observed front less 10 % of its range',
+      ),
+  })
+  .strict();
 
 /** An outcome constraint: a proposal should keep this output within [min, max] (e.g. water uptake ≤ 80 %). */
 export const constraintSchema = z

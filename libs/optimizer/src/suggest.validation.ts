@@ -84,6 +84,15 @@ function spaceProblems(space: SearchSpace, base: Path = []): Problem[] {
           ),
         );
     });
+  space.objective.targets.forEach((t, i) => {
+    if (t.threshold !== undefined && !space.objective.pareto)
+      problems.push(
+        at(
+          [...base, 'objective', 'targets', i, 'threshold'],
+          'a threshold is the reference point of a Pareto objective: set objective.pareto, or remove it',
+        ),
+      );
+  });
   const constrained = new Set<string>();
   (space.objective.constraints ?? []).forEach((c, i) => {
     const pointer = [...base, 'objective', 'constraints', i];
@@ -101,6 +110,23 @@ function spaceProblems(space: SearchSpace, base: Path = []): Problem[] {
     if (index === undefined) problems.push(at(pointer, `unknown parameter "${c.parameter}"`));
     else if (space.parameters[index].type !== 'number')
       problems.push(at(pointer, `cost on "${c.parameter}", which is not a numeric parameter`));
+    if (c.threshold === undefined) return;
+    const thresholdPointer = [...base, 'objective', 'costs', i, 'threshold'];
+    const p = index === undefined ? undefined : space.parameters[index];
+    if (!space.objective.pareto)
+      problems.push(
+        at(
+          thresholdPointer,
+          'a threshold is the reference point of a Pareto objective: set objective.pareto, or remove it',
+        ),
+      );
+    else if (p?.type === 'number' && !(c.threshold > p.min))
+      problems.push(
+        at(
+          thresholdPointer,
+          `threshold ${c.threshold} is not above the minimum ${p.min} of "${c.parameter}": no setting could count`,
+        ),
+      );
   });
   return problems;
 }
